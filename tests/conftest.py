@@ -1,0 +1,78 @@
+"""Shared fixtures: user dirs in temp folders, real models loaded once per test session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@pytest.fixture(autouse=True)
+def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point config and data at a temp dir; keep the model cache so conversion happens once."""
+    config = tmp_path / "config"
+    data = tmp_path / "data"
+    monkeypatch.setenv("EMPATHY_TRAINER_CONFIG_DIR", str(config))
+    monkeypatch.setenv("EMPATHY_TRAINER_DATA_DIR", str(data))
+    from trainer.commands import common
+
+    common.settings.cache_clear()
+    yield tmp_path
+    common.settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def library_dir() -> Path:
+    from trainer import locations
+
+    return locations.bundled_scenarios_dir()
+
+
+@pytest.fixture(scope="session")
+def scenario() -> Any:
+    """The reference scenario, retail-laptop-repair."""
+    from trainer.scenarios import load_scenario_file
+
+    from trainer import locations
+
+    loaded, errors = load_scenario_file(locations.bundled_scenarios_dir() / "retail-laptop-repair.yaml")
+    assert loaded is not None, errors
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def grader() -> Any:
+    """The real default grader (bundled MiniLM), loaded once per test session."""
+    from trainer.grader import load_grader
+
+    return load_grader()
+
+
+@pytest.fixture(scope="session")
+def model_customer() -> Any:
+    """The real default customer model (bundled SmolLM2), loaded once per test session."""
+    from trainer.customer import make_backend
+
+    backend = make_backend("transformers")
+    backend.load()
+    return backend
+
+
+@pytest.fixture
+def scripted_customer() -> Any:
+    from trainer.customer import make_backend
+
+    return make_backend("scripted")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'sessions.db'}"
