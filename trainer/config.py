@@ -40,8 +40,9 @@ def load_settings(path: Path | None = None) -> Settings:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
     # Accept either top-level keys or a [defaults] table, hyphens or underscores.
-    if isinstance(data.get("defaults"), dict):
-        data = {**data, **data.pop("defaults")}
+    defaults = data.pop("defaults", None)
+    if isinstance(defaults, dict):
+        data = {**data, **defaults}
     data = {str(k).replace("-", "_"): v for k, v in data.items()}
     try:
         return Settings.model_validate(data)
