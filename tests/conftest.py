@@ -39,11 +39,12 @@ def library_dir() -> Path:
 @pytest.fixture(scope="session")
 def scenario() -> Any:
     """The reference scenario, retail-laptop-repair."""
+    from trainer import locations
     from trainer.scenarios import load_scenario_file
 
-    from trainer import locations
-
-    loaded, errors = load_scenario_file(locations.bundled_scenarios_dir() / "retail-laptop-repair.yaml")
+    loaded, errors = load_scenario_file(
+        locations.bundled_scenarios_dir() / "retail-laptop-repair.yaml"
+    )
     assert loaded is not None, errors
     return loaded
 

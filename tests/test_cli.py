@@ -18,8 +18,18 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_help_lists_every_command() -> None:
     out = run("--help")
     assert out.returncode == 0
-    for command in ("practice", "run", "grade", "scenarios", "sessions", "review", "report",
-                    "export", "bench", "doctor"):
+    for command in (
+        "practice",
+        "run",
+        "grade",
+        "scenarios",
+        "sessions",
+        "review",
+        "report",
+        "export",
+        "bench",
+        "doctor",
+    ):
         assert command in out.stdout
 
 

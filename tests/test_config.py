@@ -6,10 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from trainer import locations
 from trainer.config import ConfigError, load_settings, save_setting
-
-import pytest
 
 
 def test_missing_file_gives_builtins() -> None:
@@ -21,7 +21,9 @@ def test_missing_file_gives_builtins() -> None:
 def test_file_values_and_hyphenated_keys(user_dirs: Path) -> None:
     path = locations.config_file()
     path.parent.mkdir(parents=True)
-    path.write_text('trainee = "Sam"\ncustomer-model = "/models/x"\n[defaults]\ncustomer = "scripted"\n')
+    path.write_text(
+        'trainee = "Sam"\ncustomer-model = "/models/x"\n[defaults]\ncustomer = "scripted"\n'
+    )
     settings = load_settings()
     assert (settings.trainee, settings.customer_model, settings.customer) == (
         "Sam",

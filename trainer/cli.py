@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from trainer import __version__
 
@@ -26,7 +26,9 @@ COMMANDS: dict[str, str] = {
 
 
 def _db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="URL", help="sqlite:///path or postgresql://... (default: local)")
+    p.add_argument(
+        "--db", metavar="URL", help="sqlite:///path or postgresql://... (default: local)"
+    )
 
 
 def _scenarios_dir(p: argparse.ArgumentParser) -> None:
@@ -50,6 +52,11 @@ def _customer(p: argparse.ArgumentParser) -> None:
     p.add_argument("--customer-url", metavar="URL", help="OpenAI-compatible endpoint")
 
 
+def _with(p: argparse.ArgumentParser, *options: Callable[[argparse.ArgumentParser], None]) -> None:
+    for add in options:
+        add(p)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="empathy-trainer",
@@ -62,8 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", metavar="ID|PATH", help="start this scenario straight away")
     p.add_argument("--resume", action="store_true", help="continue your latest unfinished session")
     p.add_argument("--trainee", metavar="NAME")
-    _db(p), _customer(p), _grader(p), _scenarios_dir(p)
-
+    _with(p, _db, _customer, _grader, _scenarios_dir)
     p = sub.add_parser("run", help="play a scenario headless from a file of replies")
     p.add_argument("--scenario", metavar="ID|PATH", required=True)
     p.add_argument("--replies", metavar="FILE", required=True, help="one employee reply per line")
@@ -71,8 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="make customer lines reproducible")
     p.add_argument("--trainee", metavar="NAME")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    _db(p), _customer(p), _grader(p), _scenarios_dir(p)
-
+    _with(p, _db, _customer, _grader, _scenarios_dir)
     p = sub.add_parser("grade", help="score replies from JSON Lines (FILE or stdin)")
     p.add_argument("file", nargs="?", default="-", metavar="FILE|-")
     p.add_argument("--calibrate", metavar="RATINGS.jsonl", help="fit scores to your 0-2 ratings")
@@ -106,16 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     _db(sp)
 
     p = sub.add_parser("review", help="open the team lead's review app (TUI)")
-    _db(p), _scenarios_dir(p)
-
+    _with(p, _db, _scenarios_dir)
     p = sub.add_parser("report", help="HTML / Markdown / JSON report of a session or the team")
     p.add_argument("session_id", nargs="?", metavar="SESSION_ID")
     p.add_argument("--team", action="store_true", help="summarise the whole team")
     p.add_argument("--since", metavar="DATE", help="YYYY-MM-DD (team reports)")
     p.add_argument("--format", choices=["html", "md", "json"], required=True)
     p.add_argument("-o", "--output", metavar="FILE")
-    _db(p), _scenarios_dir(p)
-
+    _with(p, _db, _scenarios_dir)
     p = sub.add_parser("export", help="one row per turn as CSV or JSON Lines")
     p.add_argument("--format", choices=["csv", "jsonl"], required=True)
     p.add_argument("-o", "--output", metavar="FILE")
@@ -128,8 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="measure the customer model or the grader")
     p.add_argument("target", choices=["customer", "grader"])
     p.add_argument("--json", action="store_true")
-    _customer(p), _grader(p)
-
+    _with(p, _customer, _grader)
     sub.add_parser("doctor", help="check the installation and say how to fix problems")
     return parser
 

@@ -22,10 +22,18 @@ class Settings(BaseModel):
 
     trainee: str | None = Field(None, description="Default trainee name.")
     db: str | None = Field(None, description="Database URL: sqlite:///path or postgresql://...")
-    customer: str = Field("transformers", description="Customer backend: transformers, openai or scripted.")
-    customer_model: str | None = Field(None, description="Hugging Face id or local path of the customer LM.")
-    customer_url: str | None = Field(None, description="OpenAI-compatible endpoint for the customer.")
-    grader_model: str | None = Field(None, description="sentence-transformers id or path for the grader.")
+    customer: str = Field(
+        "transformers", description="Customer backend: transformers, openai or scripted."
+    )
+    customer_model: str | None = Field(
+        None, description="Hugging Face id or local path of the customer LM."
+    )
+    customer_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint for the customer."
+    )
+    grader_model: str | None = Field(
+        None, description="sentence-transformers id or path for the grader."
+    )
     scenarios: list[str] = Field(default_factory=list, description="Extra scenario directories.")
     theme: str | None = Field(None, description="Textual theme name for the TUI.")
 

@@ -84,7 +84,7 @@ class Stage(_Strict):
     reveals: list[Slug] = Field(
         default_factory=list, description="Fact ids the customer reveals in this stage."
     )
-    advance_when: AdvanceWhen = Field(default_factory=AdvanceWhen)
+    advance_when: AdvanceWhen = Field(default_factory=lambda: AdvanceWhen())
     strong_replies: list[Text] = Field(
         min_length=1, description="What a skilled employee might say here (hints, debrief)."
     )
@@ -100,7 +100,7 @@ class Ending(_Strict):
         35, ge=0, le=100, description="Resolved when mood is at or below this and `requires` hold."
     )
     requires: list[Requirement] = Field(
-        default_factory=lambda: ["apology", "offer"],
+        default_factory=lambda: list[Requirement](["apology", "offer"]),
         description="Must-haves for a resolution: apology, offer, all_stages.",
     )
     walkout_at: int = Field(
@@ -308,12 +308,16 @@ def _semantic_errors(scenario: Scenario, tree: Any, path: str) -> list[ScenarioE
     return errors
 
 
-def parse_scenario(text: str, path: str = "<string>") -> tuple[Scenario | None, list[ScenarioError]]:
+def parse_scenario(
+    text: str, path: str = "<string>"
+) -> tuple[Scenario | None, list[ScenarioError]]:
     """Parse one scenario document; returns the scenario or located errors, never raises."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     if not text.strip():
-        return None, [ScenarioError(path, 1, 1, "file is empty; run `empathy-trainer scenarios new`")]
+        return None, [
+            ScenarioError(path, 1, 1, "file is empty; run `empathy-trainer scenarios new`")
+        ]
     try:
         tree = _yaml().load(text)
     except MarkedYAMLError as exc:
@@ -356,8 +360,11 @@ def load_scenario_file(path: Path) -> tuple[Scenario | None, list[ScenarioError]
         if size > MAX_FILE_BYTES:
             return None, [
                 ScenarioError(
-                    shown, 1, 1, f"file is {size // 1024} KB; scenario files are limited to "
-                    f"{MAX_FILE_BYTES // 1024} KB"
+                    shown,
+                    1,
+                    1,
+                    f"file is {size // 1024} KB; scenario files are limited to "
+                    f"{MAX_FILE_BYTES // 1024} KB",
                 )
             ]
         raw = path.read_bytes()
@@ -418,7 +425,9 @@ def load_library(paths: Iterable[Path]) -> Library:
             line, col = _position(tree, ["id"])
             errors.append(
                 ScenarioError(
-                    str(file), line, col,
+                    str(file),
+                    line,
+                    col,
                     f"duplicate scenario id '{scenario.id}' (also in {first_seen[scenario.id]})",
                 )
             )
