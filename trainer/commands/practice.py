@@ -1,0 +1,61 @@
+"""`empathy-trainer practice`: open the practice TUI (home, or straight into a scenario)."""
+
+from __future__ import annotations
+
+import argparse
+
+from trainer.commands import common
+from trainer.commands.common import UserError
+
+
+def main(args: argparse.Namespace) -> int:
+    """Check every input first (scenario, database) so mistakes are one line, then run the app."""
+    from trainer.scenarios import load_library
+    from trainer.tui.app import build_app
+    from trainer.tui.services import EngineOptions
+
+    library = load_library(common.scenario_dirs(args))
+    scenario = common.load_scenario(args, args.scenario) if args.scenario else None
+    trainee = common.trainee(args)
+    kind = common.pick(args, "customer") or "transformers"
+    url = common.pick(args, "customer_url")
+    if kind == "openai" and not url:
+        raise UserError("--customer openai needs --customer-url URL (or customer_url in config)")
+    store = common.open_store(args)
+    resume_id = None
+    if args.resume:
+        row = store.latest_incomplete(trainee, scenario.id if scenario else None)
+        if row is None:
+            where = f" of '{scenario.id}'" if scenario else ""
+            raise UserError(f"no unfinished session{where} for trainee '{trainee}' to resume")
+        if scenario is None:
+            scenario = library.get(row.scenario_id)
+            if scenario is None:
+                raise UserError(
+                    f"the unfinished session uses scenario '{row.scenario_id}', which is not in "
+                    "the library; pass --scenario PATH to its file"
+                )
+        resume_id = row.id
+    if not library.scenarios and scenario is None:
+        raise UserError("no scenarios found; check --scenarios DIR or run `scenarios validate`")
+    options = EngineOptions(
+        db_url=common.db_url(args),
+        customer=kind,
+        customer_model=common.pick(args, "customer_model"),
+        customer_url=url,
+        grader_model=common.pick(args, "grader_model"),
+    )
+    app = build_app(
+        library,
+        trainee,
+        options=options,
+        store=store,
+        scenario=scenario,
+        resume_id=resume_id,
+        theme=common.settings().theme,
+    )
+    try:
+        app.run()
+    finally:
+        store.close()
+    return app.return_code or 0

@@ -1,0 +1,49 @@
+"""`empathy-trainer report`: one session, or the whole team, as HTML, Markdown or JSON."""
+
+from __future__ import annotations
+
+import argparse
+
+from trainer.commands.common import UserError, open_store, scenario_dirs, write_output
+from trainer.export import ExportError, parse_date
+from trainer.scenarios import Scenario, load_library
+
+
+def _scenario(args: argparse.Namespace, scenario_id: str) -> Scenario | None:
+    """The session's scenario from the library, for the debrief's better replies (optional)."""
+    try:
+        return load_library(scenario_dirs(args)).get(scenario_id)
+    except (UserError, OSError):
+        return None
+
+
+def main(args: argparse.Namespace) -> int:
+    from trainer.report import ReportError, render_session, render_team, session_report
+    from trainer.report_team import team_report
+
+    if not args.team and not args.session_id:
+        raise UserError("report: give a SESSION_ID or --team (see `report --help`)", status=2)
+    if args.team and args.session_id:
+        raise UserError("report: give either a SESSION_ID or --team, not both", status=2)
+    if args.since and not args.team:
+        raise UserError("report: --since only applies to --team reports", status=2)
+    try:
+        since = parse_date(args.since) if args.since else None
+    except ExportError as exc:
+        raise UserError(str(exc)) from None
+    store = open_store(args)
+    try:
+        if args.team:
+            text = render_team(team_report(store, since=since), args.format)
+        else:
+            session = store.get_session(args.session_id)
+            scenario = _scenario(args, session.scenario_id) if session else None
+            try:
+                report = session_report(store, args.session_id, scenario)
+            except ReportError as exc:
+                raise UserError(str(exc)) from None
+            text = render_session(report, args.format)
+    finally:
+        store.close()
+    write_output(text, args.output)
+    return 0

@@ -1,0 +1,109 @@
+"""`empathy-trainer sessions list|delete|push`: the stored sessions, for trainees and leads."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from trainer.commands import common
+from trainer.commands.common import UserError
+from trainer.store import SessionSummary, Store
+
+
+def iso_utc(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z, to the second."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def summary_json(row: SessionSummary) -> dict[str, Any]:
+    """The contract's list item, plus title, ended, averages and seed."""
+    return {
+        "session_id": row.id,
+        "trainee": row.trainee,
+        "scenario": row.scenario_id,
+        "started": iso_utc(row.started),
+        "outcome": row.outcome,
+        "turns": row.turns,
+        "ended": iso_utc(row.ended),
+        "scenario_title": row.scenario_title,
+        "scenario_version": row.scenario_version,
+        "averages": row.averages,
+        "seed": row.seed,
+    }
+
+
+def _status(row: SessionSummary) -> str:
+    if row.outcome:
+        return row.outcome
+    return "stopped" if row.ended else "unfinished"
+
+
+def _print_table(rows: list[SessionSummary]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not rows:
+        console.print("No sessions yet. Start one with `empathy-trainer practice`.")
+        return
+    table = Table(box=None, header_style="bold")
+    for name, justify in (
+        ("session", "left"),
+        ("trainee", "left"),
+        ("scenario", "left"),
+        ("started (UTC)", "left"),
+        ("outcome", "left"),
+        ("turns", "right"),
+        ("mean", "right"),
+    ):
+        table.add_column(name, justify=justify, no_wrap=name != "scenario")  # type: ignore[arg-type]
+    for row in rows:
+        values = [v for v in row.averages.values() if v is not None]
+        mean = f"{sum(values) / len(values):.0f}" if values else "-"
+        started = row.started.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+        table.add_row(
+            row.id, row.trainee, row.scenario_id, started, _status(row), str(row.turns), mean
+        )
+    console.print(table)
+
+
+def _list(args: argparse.Namespace, store: Store) -> int:
+    rows = store.list_sessions(trainee=args.trainee, scenario=args.scenario)
+    if args.json:
+        print(json.dumps([summary_json(r) for r in rows], ensure_ascii=False, indent=2))
+    else:
+        _print_table(rows)
+    return 0
+
+
+def _delete(args: argparse.Namespace, store: Store) -> int:
+    if not store.delete_session(args.session_id):
+        raise UserError(f"no session '{args.session_id}'; see `empathy-trainer sessions list`")
+    print(f"deleted session {args.session_id}")
+    return 0
+
+
+def _push(args: argparse.Namespace, store: Store) -> int:
+    from trainer.store import open_store
+    from trainer.store_schema import safe_url
+
+    target = open_store(args.to)
+    try:
+        count = store.push_to(target)
+    finally:
+        target.close()
+    print(f"pushed {count} session(s) to {safe_url(args.to)}")
+    return 0
+
+
+def main(args: argparse.Namespace) -> int:
+    store = common.open_store(args)
+    try:
+        action = {"list": _list, "delete": _delete, "push": _push}[args.action]
+        return action(args, store)
+    finally:
+        store.close()

@@ -1,0 +1,131 @@
+"""The in-character filter: which sampled lines a customer could actually say.
+
+About two of three raw SmolLM2 lines speak as the employee ("I'll fix it tomorrow"), so this
+filter decides whether the customer is a simulation or a script. Each rule names its reason
+so rejections can be counted and shown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_CHARS = 220
+MAX_WORDS = 45
+
+_EMPLOYEE = [
+    (
+        r"\b(i'?ll|i will|we'?ll|we will|i'?m going to|we'?re going to|i can|we can)\s+(personally\s+)?"
+        r"(fix|repair|help|check|look|get it|sort|refund|replace|take care|make sure|order|arrange|"
+        r"escalate|do my best|assist)\b",
+        "promises like the employee",
+    ),
+    (r"\blet me\b", "offers help like the employee"),
+    (r"\bwe('ll| will| have| need| can|'re| are going)\b", "speaks for the store"),
+    (r"\bhow (can|may|could) (i|we) help\b", "asks how to help"),
+    (r"\b(can|may|could|shall) i (help|assist|offer|get you)\b", "offers help like the employee"),
+    (r"\b(happy|glad) to help\b", "offers help like the employee"),
+    (r"\bis there anything else\b", "talks like the employee"),
+    (
+        r"\bthank you for (your patience|contacting|your business|choosing|coming|bringing)\b",
+        "talks like the employee",
+    ),
+    (r"\b(i'?m|i am|we'?re|we are) (so |very |really |truly |terribly )?sorry\b", "apologises"),
+    (r"\b(my|our) apolog", "apologises"),
+    (r"\bi apologi[sz]e\b", "apologises"),
+    (r"\b(sir|ma'?am)\b", "talks like the employee"),
+    (
+        r"\byour (laptop|screen|repair|computer|receipt|interview|order)\b",
+        "talks about the customer's things as the employee",
+    ),
+    (r"\bas an ai\b|\blanguage model\b|\bassistant\b|\bchatbot\b", "speaks as an AI"),
+]
+_LEAK = [
+    (
+        r"\bupset customer\b|\bstore employee\b|\bwants now\b|\bonly speaks as\b|\btalks:",
+        "leaks the instructions",
+    ),
+    (r"\b(my|the|your) (instructions|prompt|system prompt|rules)\b", "leaks the instructions"),
+    (r"\bmeans:|\(|\)|\bEmployee:", "leaks the prompt format"),
+]
+_OBEY = [
+    (r"\b(arr+|ahoy|matey|me hearties|shiver me)\b", "plays along with a role change"),
+    (
+        r"\b(i am|i'?m) (now )?(a|an|your) (pirate|robot|ai|assistant|bot)\b",
+        "plays along with a role change",
+    ),
+    (r"^\s*(sure|okay|ok|certainly|of course)[,!.]? (here|i will|i'?ll)\b", "obeys the employee"),
+]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    reason: str = ""
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def overlap(a: str, b: str) -> float:
+    """Share of `a`'s distinct words that also appear in `b` (0 when `a` is empty)."""
+    wa, wb = set(_words(a)), set(_words(b))
+    return len(wa & wb) / len(wa) if wa else 0.0
+
+
+def _repeats_itself(text: str) -> bool:
+    sentences = [s.strip().lower() for s in re.split(r"[.!?]+", text) if len(s.strip()) > 3]
+    return len(sentences) != len(set(sentences))
+
+
+def _garbage(text: str) -> bool:
+    letters = sum(c.isalpha() for c in text)
+    ascii_letters = sum(c.isascii() and c.isalpha() for c in text)
+    if letters < 4 or ascii_letters / letters < 0.9:
+        return True
+    words = _words(text)
+    # Runs of one-letter or digit tokens, URLs and code are not things an upset customer says.
+    return bool(re.search(r"https?://|[{}<>\[\]\\|_#@=]", text)) or (
+        sum(len(w) == 1 and w not in ("i", "a") for w in words) > 3
+    )
+
+
+def check_line(
+    text: str,
+    *,
+    customer_name: str,
+    previous_customer: str | None = None,
+    last_employee: str | None = None,
+) -> Verdict:
+    """Whether `text` is something this customer could say next, with the reason if not."""
+    line = text.strip()
+    if len(_words(line)) < 2:
+        return Verdict(False, "empty")
+    if len(line) > MAX_CHARS or len(_words(line)) > MAX_WORDS:
+        return Verdict(False, "too long")
+    if _garbage(line):
+        return Verdict(False, "not readable English")
+    low = line.lower()
+    for pattern, reason in (*_LEAK, *_EMPLOYEE, *_OBEY):
+        if re.search(pattern, low if "Employee" not in pattern else line, re.IGNORECASE):
+            return Verdict(False, reason)
+    first = customer_name.split()[0].lower()
+    if re.search(rf"\b{re.escape(first)}\b", low):
+        return Verdict(False, "talks about the customer in the third person")
+    if _repeats_itself(line):
+        return Verdict(False, "repeats itself")
+    if previous_customer and overlap(line, previous_customer) >= 0.8:
+        return Verdict(False, "repeats the previous customer line")
+    if last_employee and len(_words(line)) >= 4 and overlap(line, last_employee) >= 0.8:
+        return Verdict(False, "parrots the employee")
+    return Verdict(True)
+
+
+def trim_to_sentence(text: str) -> str:
+    """Drop a trailing half sentence left by the token limit, keeping at least one sentence."""
+    line = text.strip()
+    if not line or line[-1] in ".!?":
+        return line
+    cut = max(line.rfind(". "), line.rfind("! "), line.rfind("? "))
+    return line[: cut + 1] if cut > 0 else line

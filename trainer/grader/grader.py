@@ -1,0 +1,100 @@
+"""The embedding grader: batches every text once, then scores each reply from its features."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from trainer.grader import calibration
+from trainer.grader.banks import BANK_NAMES, load_banks
+from trainer.grader.base import DIMENSIONS, FactRef, GradeRequest, GradeResult
+from trainer.grader.encoder import Doc, Encoder
+from trainer.grader.features import extract
+from trainer.grader.scoring import score
+from trainer.grader.text import clean, truncate
+
+
+class EmbeddingGrader:
+    """Scores replies on listening, acknowledgement, apology and personalization."""
+
+    def __init__(self, model: str | None = None):
+        self.encoder = Encoder(model)
+        self.model_id = self.encoder.model_ref
+        self.banks = load_banks()
+        self.bank_vecs: dict[str, np.ndarray] = {
+            name: self.encoder.phrases(self.banks[name].phrases) for name in BANK_NAMES
+        }
+
+    def prepare(self, texts: list[str]) -> None:
+        """Encode customer lines ahead of time (e.g. as they arrive) so grading only encodes
+        the reply."""
+        self.encoder.docs([t for t in (clean(x) for x in texts) if t])
+
+    def grade(self, request: GradeRequest, raw: bool = False) -> GradeResult:
+        """Score one reply (the customer's side is cached, so only the reply is encoded)."""
+        return self.grade_many([request], raw=raw)[0]
+
+    def grade_many(self, requests: list[GradeRequest], raw: bool = False) -> list[GradeResult]:
+        """Score many replies with one batched encode; `raw` skips any saved calibration."""
+        prepared = []
+        texts: list[str] = []
+        for req in requests:
+            reply, truncated = truncate(clean(req.reply or ""))
+            customer = [clean(t.text) for t in req.history if t.role == "customer" and t.text]
+            facts = [FactRef(f.id, clean(f.text), f.keywords) for f in req.facts]
+            strong = [clean(s) for s in req.strong_replies if s and s.strip()]
+            prepared.append((req, reply, truncated, customer, facts, strong))
+            texts += [reply, *customer, *(f.text for f in facts), *strong]
+        docs = {d.text: d for d in self.encoder.docs([t for t in texts if t])}
+        curves = {} if raw else calibration.load().models.get(self.model_id, {})
+        results = []
+        for req, reply, truncated, customer, facts, strong in prepared:
+            results.append(
+                self._one(req, reply, truncated, customer, facts, strong, docs, curves)
+            )
+        return results
+
+    def _one(
+        self,
+        req: GradeRequest,
+        reply: str,
+        truncated: bool,
+        customer: list[str],
+        facts: list[FactRef],
+        strong: list[str],
+        docs: dict[str, Doc],
+        curves: dict[str, calibration.Curve],
+    ) -> GradeResult:
+        if not reply:
+            return GradeResult(
+                scores=dict.fromkeys(DIMENSIONS, 0),
+                evidence=dict.fromkeys(DIMENSIONS, "empty reply"),
+                tip="Write a reply: say back what the customer told you and how it affects them.",
+                signals={"apologized": False, "offered_repair": False, "blamed": False,
+                         "dismissive": False},
+            )  # fmt: skip
+        doc = docs[reply]
+        facts = [f for f in facts if f.text]
+        feats = extract(
+            doc,
+            [docs[t] for t in customer],
+            facts,
+            [docs[f.text] for f in facts],
+            req.customer_name,
+            self.banks,
+            self.bank_vecs,
+        )
+        scored = score(feats, truncated)
+        scores = calibration.apply(scored.scores, curves) if curves else scored.scores
+        model_reply = None
+        if strong:
+            sims = [float(doc.vec @ docs[s].vec) for s in strong]
+            model_reply = strong[int(np.argmax(sims))]
+        return GradeResult(
+            scores=scores,
+            evidence=scored.evidence,
+            tip=scored.tip,
+            model_reply=model_reply,
+            signals=scored.signals,
+            facts_used=feats.facts_used,
+            truncated=truncated,
+        )

@@ -1,0 +1,142 @@
+"""Plain-text helpers: cleaning, clause splitting with character spans, content words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from trainer.grader.base import MAX_REPLY_CHARS
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+# Sentence ends, semicolons, dashes and the conjunctions that start a new thought.
+_CLAUSE_BREAK = re.compile(
+    r"(?<=[.!?;:])\s+|\n+|\s+[-\u2013\u2014]\s+|,\s+(?=(?:and|but|so|because|which|when|while)\b)",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[^\W\d_]+(?:['\u2019][^\W\d_]+)*", re.UNICODE)
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are aren't as at be because been
+    before being below between both but by can can't cannot could couldn't did didn't do does
+    doesn't doing don't down during each even ever every few for from further get got had hadn't
+    has hasn't have haven't having he he'd he'll he's her here here's hers herself him himself his
+    how how's i i'd i'll i'm i've if in into is isn't it it's its itself just let's like me more
+    most much must mustn't my myself no nor not now of off on once only or other ought our ours
+    ourselves out over own really same shan't she she'd she'll she's should shouldn't so some
+    still such than that that's the their theirs them themselves then there there's these they
+    they'd they'll they're they've this those through to too under until up upon us very was
+    wasn't we we'd we'll we're we've were weren't what what's when when's where where's which
+    while who who's whom why why's will with won't would wouldn't yes yet you you'd you'll you're
+    you've your yours yourself yourselves okay ok oh well right sure please thanks thank one
+    again already anything something someone nothing everything anyone everyone time way thing
+    things know want need going gonna told tell said say says make made take took see look let
+    come came back put way lot bit kind""".split()
+)
+
+NUMBER_WORDS = {
+    "one": "1", "first": "1", "once": "1", "two": "2", "second": "2", "twice": "2",
+    "three": "3", "third": "3", "four": "4", "fourth": "4", "five": "5", "fifth": "5",
+    "six": "6", "sixth": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10",
+    "tenth": "10", "twelve": "12", "twenty": "20", "thirty": "30", "forty": "40",
+    "fifty": "50", "sixty": "60", "ninety": "90", "hundred": "100",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause of a text and where it sits, so token embeddings can be pooled over it."""
+
+    text: str
+    start: int
+    end: int
+
+
+def clean(text: str) -> str:
+    """Normalise Unicode, drop control characters, collapse runs of spaces."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\t", " ")
+    text = _CONTROL.sub(" ", text)
+    text = re.sub(r"[ \u00a0]{2,}", " ", text)
+    return text.strip()
+
+
+def truncate(text: str) -> tuple[str, bool]:
+    """The first MAX_REPLY_CHARS characters and whether anything was cut."""
+    if len(text) <= MAX_REPLY_CHARS:
+        return text, False
+    return text[:MAX_REPLY_CHARS], True
+
+
+def clauses(text: str) -> list[Clause]:
+    """Split into clauses with their character spans (empty or punctuation-only parts dropped)."""
+    out: list[Clause] = []
+    pos = 0
+    for match in [*_CLAUSE_BREAK.finditer(text), None]:
+        end = match.start() if match else len(text)
+        piece = text[pos:end]
+        stripped = piece.strip(" ,")
+        if stripped and _WORD.search(stripped):
+            offset = pos + piece.index(stripped)
+            out.append(Clause(stripped, offset, offset + len(stripped)))
+        if match:
+            pos = match.end()
+    return out
+
+
+def words(text: str) -> list[tuple[str, int, int]]:
+    """Lower-cased word tokens with spans."""
+    return [(m.group().lower().replace("\u2019", "'"), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def stem(word: str) -> str:
+    """A crude, fast stem so 'flickering' meets 'flicker' and 'third' meets '3'."""
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS[word]
+    word = word.split("'")[0]
+    for suffix in ("ingly", "ings", "ing", "edly", "ied", "ies", "ed", "es", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:6]
+
+
+def content_stems(text: str) -> dict[str, str]:
+    """Stem -> first surface word, for the words that carry meaning."""
+    out: dict[str, str] = {}
+    for word, _, _ in words(text):
+        if word in STOPWORDS or (len(word) < 3 and not word.isdigit()):
+            continue
+        out.setdefault(stem(word), word)
+    return out
+
+
+def shorten(text: str, max_words: int = 8) -> str:
+    """At most `max_words` words, for quoting in evidence."""
+    parts = text.strip().rstrip(".!?,;:").split()
+    if len(parts) <= max_words:
+        return " ".join(parts)
+    return " ".join(parts[:max_words]) + "..."
+
+
+def key_phrase(text: str, max_words: int = 5) -> str:
+    """The most specific short stretch of a clause: content words, numbers and what joins them."""
+    toks = words(text)
+    flags = [w not in STOPWORDS and (len(w) >= 3 or w.isdigit()) for w, _, _ in toks]
+    if not any(flags):
+        return shorten(text, max_words)
+    # Best window of max_words tokens by number of content words, preferring later ones
+    # (customers tend to end a clause on its point).
+    best, best_score = 0, -1.0
+    for i in range(max(1, len(toks) - max_words + 1)):
+        window = flags[i : i + max_words]
+        score = sum(window) + 0.01 * i
+        if score > best_score:
+            best, best_score = i, score
+    span = toks[best : best + max_words]
+    # Trim stopwords at the edges so quotes read cleanly.
+    while len(span) > 1 and span[0][0] in STOPWORDS:
+        span = span[1:]
+    while len(span) > 1 and span[-1][0] in STOPWORDS:
+        span = span[:-1]
+    return text[span[0][1] : span[-1][2]]

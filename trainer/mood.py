@@ -1,0 +1,83 @@
+"""The one mood rule. The session engine owns the customer's mood (0 calm ... 100 walks out).
+
+After every employee reply:
+
+1. quality = (mean of the four scores + the best of them) / 2. A reply that does one thing
+   very well (a sincere apology, say) counts, since no good reply does everything at once.
+2. Above NEUTRAL the reply calms: change = -(quality - NEUTRAL) * CALM_GAIN * customer.calm_rate.
+   Below NEUTRAL it angers: change = +(NEUTRAL - quality) * ESCALATE_GAIN * customer.escalate_rate.
+3. Signals from the grader add fixed steps, scaled the same way: a sincere apology and a
+   concrete offer of repair each calm by SIGNAL_CALM; blaming the customer angers by BLAME,
+   a dismissive reply by DISMISSIVE.
+4. The result is rounded and clamped to 0-100.
+
+Nothing else moves the mood, and the same inputs always give the same mood, so a session can
+be replayed exactly (resume, undo) from its stored turns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from trainer.grader.base import DIMENSIONS
+from trainer.scenarios import Customer
+
+NEUTRAL = 40.0
+"""A reply of this quality leaves the mood where it was."""
+CALM_GAIN = 0.5
+"""Mood points down per point of quality above NEUTRAL (before the scenario's calm_rate)."""
+ESCALATE_GAIN = 0.25
+"""Mood points up per point below NEUTRAL: an empty reply costs 10, so walking out takes
+several poor replies, or fewer when they blame or dismiss (signals below)."""
+SIGNAL_CALM = 8.0
+BLAME = 15.0
+DISMISSIVE = 12.0
+
+
+@dataclass(frozen=True)
+class MoodStep:
+    """How one reply moved the mood, with the reasons in plain words (for the debrief)."""
+
+    before: int
+    after: int
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def change(self) -> int:
+        return self.after - self.before
+
+
+def next_mood(
+    mood: int,
+    scores: Mapping[str, int],
+    signals: Mapping[str, bool],
+    customer: Customer,
+) -> MoodStep:
+    """Apply the mood rule to one graded reply."""
+    values = [scores.get(d, 0) for d in DIMENSIONS]
+    quality = (sum(values) / len(values) + max(values)) / 2
+    calm, escalate = customer.calm_rate, customer.escalate_rate
+    reasons: list[str] = []
+    if quality >= NEUTRAL:
+        change = -(quality - NEUTRAL) * CALM_GAIN * calm
+        if change <= -1:
+            reasons.append(f"a strong reply (quality {quality:.0f})")
+    else:
+        change = (NEUTRAL - quality) * ESCALATE_GAIN * escalate
+        if change >= 1:
+            reasons.append(f"a weak reply (quality {quality:.0f})")
+    if signals.get("apologized"):
+        change -= SIGNAL_CALM * calm
+        reasons.append("a sincere apology")
+    if signals.get("offered_repair"):
+        change -= SIGNAL_CALM * calm
+        reasons.append("a concrete offer")
+    if signals.get("blamed"):
+        change += BLAME * escalate
+        reasons.append("blaming the customer")
+    if signals.get("dismissive"):
+        change += DISMISSIVE * escalate
+        reasons.append("a dismissive reply")
+    after = max(0, min(100, round(mood + change)))
+    return MoodStep(before=mood, after=after, reasons=reasons)

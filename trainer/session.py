@@ -1,0 +1,349 @@
+"""The conversation engine the TUI, the headless `run` command and the tests all drive.
+
+One employee reply goes: grade (grader) -> mood (trainer.mood) -> stage advance, fact reveals
+and end check (trainer.session_rules) -> commit the employee turn -> the customer's line
+(streamed) -> commit the customer turn. No UI code here; callbacks carry progress out.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from trainer.customer.base import CustomerBackend, CustomerContext, OnChunk
+from trainer.debrief import Debrief, build_debrief, build_hint
+from trainer.grader.base import FactRef, Grader, GradeRequest, Turn
+from trainer.mood import MoodStep, next_mood
+from trainer.scenarios import Fact, Scenario, Stage
+from trainer.session_rules import State, check_reply
+from trainer.store import SessionRow, Store, TurnRow, utcnow
+
+__all__ = ["Exchange", "Session", "SessionStateError", "check_reply"]
+
+OnGraded = Callable[[TurnRow], None]
+
+
+class SessionStateError(RuntimeError):
+    """A call that does not fit the session's state (reply after the end, respond twice)."""
+
+
+@dataclass
+class Exchange:
+    """One employee reply and the customer's answer to it."""
+
+    employee: TurnRow
+    customer: TurnRow
+    outcome: str | None
+    stage_changed: bool
+
+
+class Session:
+    """A live practice session; every turn is committed to the store as it happens."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        row: SessionRow,
+        store: Store,
+        grader: Grader,
+        customer: CustomerBackend,
+    ):
+        self.scenario = scenario
+        self.row = row
+        self.store = store
+        self.grader = grader
+        self.customer = customer
+        self._turns: list[TurnRow] = []
+        self._state = State.initial(scenario)
+        self._pending: TurnRow | None = None
+        self._stage_changed = False
+        self._hint_pending = False
+        self._hints_given = 0
+        self._next_idx = 0
+        self.last_step: MoodStep | None = None
+        """How the last graded reply moved the mood (None before any reply)."""
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    @classmethod
+    def start(
+        cls,
+        scenario: Scenario,
+        trainee: str,
+        store: Store,
+        grader: Grader,
+        customer: CustomerBackend,
+        seed: int | None = None,
+    ) -> Session:
+        """Create the session record and commit the customer's opening line."""
+        row = store.create_session(trainee, scenario, seed=seed)
+        session = cls(scenario, row, store, grader, customer)
+        opening = TurnRow(
+            session_id=row.id,
+            idx=0,
+            role="customer",
+            text=scenario.opening,
+            mood=scenario.customer.mood,
+            latency_ms=0.0,
+            source="script",
+            stage_id=scenario.stages[0].id,
+        )
+        session._commit(opening)
+        return session
+
+    @classmethod
+    def resume(
+        cls,
+        session_id: str,
+        scenario: Scenario,
+        store: Store,
+        grader: Grader,
+        customer: CustomerBackend,
+    ) -> Session:
+        """Rebuild a stored session's state by replaying its non-retracted turns."""
+        row = store.get_session(session_id)
+        if row is None:
+            raise ValueError(f"no session '{session_id}' in {store!r}")
+        if row.scenario_id != scenario.id:
+            raise ValueError(
+                f"session '{session_id}' is scenario '{row.scenario_id}', not '{scenario.id}'"
+            )
+        session = cls(scenario, row, store, grader, customer)
+        session._replay(store.turns(session_id))
+        session._next_idx = store.next_turn_idx(session_id)
+        return session
+
+    def _replay(self, turns: list[TurnRow]) -> None:
+        self._turns = list(turns)
+        self._state = State.initial(self.scenario)
+        self._pending = None
+        self._stage_changed = False
+        self.last_step = None
+        for turn in self._turns:
+            if turn.role == "employee":
+                before = self._state.mood
+                after = turn.mood
+                if after is None:  # rows written by other tools: recompute with the rule
+                    after = next_mood(
+                        before, turn.scores or {}, turn.signals or {}, self.scenario.customer
+                    ).after
+                self._stage_changed = self._state.apply(
+                    self.scenario, turn.scores or {}, turn.signals or {}, after
+                )
+                self.last_step = MoodStep(before=before, after=after)
+                self._pending = turn
+            else:
+                self._pending = None
+
+    def _commit(self, turn: TurnRow) -> TurnRow:
+        turn = turn.model_copy(update={"idx": self._next_idx})
+        saved = self.store.add_turn(turn)
+        self._next_idx += 1
+        self._turns.append(saved)
+        return saved
+
+    # --- what the UI reads -----------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return self.row.id
+
+    @property
+    def trainee(self) -> str:
+        return self.row.trainee
+
+    @property
+    def mood(self) -> int:
+        return self._state.mood
+
+    @property
+    def stage(self) -> Stage:
+        return self._state.stage(self.scenario)
+
+    @property
+    def revealed_facts(self) -> list[Fact]:
+        return self._state.revealed_facts(self.scenario)
+
+    @property
+    def turns(self) -> list[TurnRow]:
+        """Committed, non-retracted turns, oldest first (the opening line included)."""
+        return list(self._turns)
+
+    @property
+    def opening(self) -> TurnRow:
+        return self._turns[0]
+
+    @property
+    def outcome(self) -> str | None:
+        """resolved / walked_out / out_of_turns once decided, else None."""
+        return self.row.outcome or self._state.outcome
+
+    @property
+    def finished(self) -> bool:
+        """True once the session has ended (decided and closed, or stopped early)."""
+        return self.row.ended is not None
+
+    @property
+    def awaiting_customer(self) -> bool:
+        """A graded reply waits for the customer's answer (call respond())."""
+        return self._pending is not None and not self.finished
+
+    @property
+    def turns_left(self) -> int:
+        return max(0, self.scenario.ending.max_turns - self._state.replies)
+
+    @property
+    def replies(self) -> int:
+        """Employee replies so far (non-retracted)."""
+        return self._state.replies
+
+    @property
+    def mood_path(self) -> list[int]:
+        """The mood at the start and after each employee reply."""
+        start = [self.scenario.customer.mood]
+        return start + [t.mood for t in self._turns if t.role == "employee" and t.mood is not None]
+
+    # --- one exchange ----------------------------------------------------------------------
+
+    def submit(
+        self,
+        reply: str,
+        on_graded: OnGraded | None = None,
+        on_chunk: OnChunk | None = None,
+    ) -> Exchange:
+        """Grade `reply`, move the conversation on, and get the customer's answer."""
+        employee = self.grade(reply, on_graded=on_graded)
+        changed = self._stage_changed
+        customer = self.respond(on_chunk=on_chunk)
+        return Exchange(employee, customer, self.outcome, changed)
+
+    def grade(self, reply: str, on_graded: OnGraded | None = None) -> TurnRow:
+        """First half of submit(): score the reply, update mood and stage, commit the turn."""
+        if self.finished or self._state.outcome is not None:
+            raise SessionStateError("the conversation has ended; start a new session")
+        if self._pending is not None:
+            raise SessionStateError("the customer has not answered the last reply yet")
+        text = check_reply(reply)
+        started = time.perf_counter()
+        result = self.grader.grade(
+            GradeRequest(
+                reply=text,
+                history=[Turn(t.role, t.text) for t in self._turns],
+                customer_name=self.scenario.customer.name,
+                facts=self._fact_refs(),
+                strong_replies=list(self.stage.strong_replies),
+            )
+        )
+        latency_ms = (time.perf_counter() - started) * 1000
+        stage = self.stage
+        step = next_mood(self.mood, result.scores, result.signals, self.scenario.customer)
+        self._stage_changed = self._state.apply(
+            self.scenario, result.scores, result.signals, step.after
+        )
+        self.last_step = step
+        turn = self._commit(
+            TurnRow(
+                session_id=self.id,
+                idx=self._next_idx,
+                role="employee",
+                text=text,
+                scores=dict(result.scores),
+                evidence=dict(result.evidence),
+                tip=result.tip or None,
+                mood=step.after,
+                latency_ms=round(latency_ms, 2),
+                stage_id=stage.id,
+                hint_used=self._hint_pending,
+                signals=dict(result.signals),
+                facts_used=list(result.facts_used),
+                model_reply=result.model_reply,
+            )
+        )
+        self._hint_pending = False
+        self._pending = turn
+        if on_graded is not None:
+            on_graded(turn)
+        return turn
+
+    def respond(self, on_chunk: OnChunk | None = None) -> TurnRow:
+        """Second half of submit(): the customer's line (closing line if it just ended)."""
+        if self._pending is None or self.finished:
+            raise SessionStateError("there is no graded reply waiting for the customer")
+        outcome = self._state.outcome
+        ctx = CustomerContext(
+            scenario=self.scenario,
+            stage=self.stage,
+            mood=self.mood,
+            mood_change=self._state.last_change,
+            history=[Turn(t.role, t.text) for t in self._turns],
+            revealed_facts=self.revealed_facts,
+            purpose=outcome or "reply",  # type: ignore[arg-type]
+            turn_index=self._next_idx,
+            seed=self.row.seed,
+        )
+        line = self.customer.respond(ctx, on_chunk)
+        turn = self._commit(
+            TurnRow(
+                session_id=self.id,
+                idx=self._next_idx,
+                role="customer",
+                text=line.text,
+                mood=self.mood,
+                latency_ms=round(line.first_token_ms, 2),
+                source=line.source,
+                stage_id=self.stage.id,
+            )
+        )
+        self._pending = None
+        if outcome is not None:
+            self._finish(outcome)
+        return turn
+
+    def _finish(self, outcome: str | None) -> None:
+        self.store.finish_session(self.id, outcome)
+        self.row = self.row.model_copy(update={"ended": utcnow(), "outcome": outcome})
+
+    def _fact_refs(self) -> list[FactRef]:
+        return [
+            FactRef(
+                id=f.id,
+                text=f"{f.text} {f.says}" if f.says else f.text,
+                keywords=tuple(f.keywords),
+            )
+            for f in self.revealed_facts
+        ]
+
+    # --- help, undo, stop ------------------------------------------------------------------
+
+    def hint(self) -> str:
+        """A suggestion for this moment; the next employee turn is recorded as hint_used."""
+        used = {fid for t in self._turns if t.role == "employee" for fid in t.facts_used or []}
+        text = build_hint(self.scenario, self.stage, self.revealed_facts, used, self._hints_given)
+        self._hints_given += 1
+        self._hint_pending = True
+        return text
+
+    def undo(self) -> bool:
+        """Take back the last exchange (kept in the store as retracted); False if none."""
+        if self.finished and self.row.outcome is None:
+            return False  # the trainee stopped the session; it stays as they left it
+        last = next((t for t in reversed(self._turns) if t.role == "employee"), None)
+        if last is None:
+            return False
+        self.store.retract_turns(self.id, last.idx)
+        if self.finished:
+            self.store.reopen_session(self.id)
+            self.row = self.row.model_copy(update={"ended": None, "outcome": None})
+        self._replay(self.store.turns(self.id))
+        self._hint_pending = False
+        return True
+
+    def end(self) -> None:
+        """The trainee stops early: the session is closed without an outcome."""
+        if not self.finished:
+            self._finish(self._state.outcome)
+
+    def debrief(self) -> Debrief:
+        """What went well, what to try instead, and how the customer's mood went."""
+        return build_debrief(self.scenario, self._turns, self.revealed_facts, self.outcome)

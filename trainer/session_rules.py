@@ -1,0 +1,133 @@
+"""The conversation's state machine: stage advance, fact reveals and the end check.
+
+Pure and deterministic: the engine feeds it each graded reply (scores, signals, new mood), and
+resume/undo rebuild the same state by feeding it the stored turns again.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from trainer.grader.base import MAX_REPLY_CHARS
+from trainer.scenarios import Fact, Scenario, Stage
+
+Outcome = str  # "resolved" | "walked_out" | "out_of_turns"
+
+
+def check_reply(text: str) -> str:
+    """The reply stripped, or ValueError with one line saying what is wrong with it."""
+    reply = text.strip()
+    if not reply:
+        raise ValueError("the reply is empty; write what you would say to the customer")
+    if len(reply) > MAX_REPLY_CHARS:
+        raise ValueError(
+            f"the reply is {len(reply):,} characters; the limit is {MAX_REPLY_CHARS:,}"
+        )
+    for ch in reply:
+        if ch not in "\t\n" and unicodedata.category(ch) == "Cc":
+            raise ValueError(f"the reply contains a control character ({ch!r}); use plain text")
+    return reply
+
+
+def _stage_facts(scenario: Scenario) -> set[str]:
+    return {fid for stage in scenario.stages for fid in stage.reveals}
+
+
+@dataclass
+class State:
+    """Where a conversation stands after some number of employee replies."""
+
+    mood: int
+    stage_index: int = 0
+    revealed: list[str] = field(default_factory=list)
+    stage_replies: int = 0
+    replies: int = 0
+    apologized: bool = False
+    offered: bool = False
+    completed: set[str] = field(default_factory=set)
+    outcome: Outcome | None = None
+    last_change: int = 0
+
+    @classmethod
+    def initial(cls, scenario: Scenario) -> State:
+        """Before any reply: the opening reveals the first stage's facts and any fact no
+        stage reveals (background the customer gives straight away)."""
+        staged = _stage_facts(scenario)
+        state = cls(mood=scenario.customer.mood)
+        state.revealed = [f.id for f in scenario.facts if f.id not in staged]
+        state._reveal(scenario.stages[0])
+        return state
+
+    def _reveal(self, stage: Stage) -> None:
+        for fid in stage.reveals:
+            if fid not in self.revealed:
+                self.revealed.append(fid)
+
+    def stage(self, scenario: Scenario) -> Stage:
+        return scenario.stages[self.stage_index]
+
+    def revealed_facts(self, scenario: Scenario) -> list[Fact]:
+        by_id = {f.id: f for f in scenario.facts}
+        return [by_id[fid] for fid in self.revealed if fid in by_id]
+
+    def apply(
+        self,
+        scenario: Scenario,
+        scores: Mapping[str, int],
+        signals: Mapping[str, bool],
+        new_mood: int,
+    ) -> bool:
+        """Take one graded reply; returns True when the stage changed."""
+        self.replies += 1
+        self.stage_replies += 1
+        self.last_change = new_mood - self.mood
+        self.mood = new_mood
+        self.apologized = self.apologized or bool(signals.get("apologized"))
+        self.offered = self.offered or bool(signals.get("offered_repair"))
+        stage = self.stage(scenario)
+        met = self._conditions_met(stage, scores)
+        if met:
+            self.completed.add(stage.id)
+        changed = False
+        limit = stage.advance_when.max_turns
+        out_of_stage_turns = limit is not None and self.stage_replies >= limit
+        if self.stage_index < len(scenario.stages) - 1 and (met or out_of_stage_turns):
+            self.stage_index += 1
+            self.stage_replies = 0
+            self._reveal(self.stage(scenario))
+            changed = True
+        self.outcome = self._end(scenario)
+        return changed
+
+    def _conditions_met(self, stage: Stage, scores: Mapping[str, int]) -> bool:
+        when = stage.advance_when
+        listed = bool(when.min_scores) or when.apology or when.offer
+        if not listed:
+            # Only max_turns (or nothing): the stage lasts max_turns replies, or one.
+            return when.max_turns is None
+        return (
+            all(scores.get(dim, 0) >= need for dim, need in when.min_scores.items())
+            and (not when.apology or self.apologized)
+            and (not when.offer or self.offered)
+        )
+
+    def _end(self, scenario: Scenario) -> Outcome | None:
+        ending = scenario.ending
+        if self.mood >= ending.walkout_at:
+            return "walked_out"
+        if self.mood <= ending.resolve_at and self.requirements_met(scenario):
+            return "resolved"
+        if self.replies >= ending.max_turns:
+            return "out_of_turns"
+        return None
+
+    def requirements_met(self, scenario: Scenario) -> bool:
+        """Whether the scenario's must-haves for a resolution have all happened."""
+        needs = scenario.ending.requires
+        return (
+            ("apology" not in needs or self.apologized)
+            and ("offer" not in needs or self.offered)
+            and ("all_stages" not in needs or {s.id for s in scenario.stages} <= self.completed)
+        )

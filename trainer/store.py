@@ -1,0 +1,479 @@
+"""Sessions, turns and coach notes on SQLAlchemy Core: SQLite by default, PostgreSQL for teams.
+
+One code path serves both. Every turn is its own committed transaction, so killing the process
+loses at most the turn in flight. SQLite runs in WAL mode with a busy timeout and takes the
+write lock up front (BEGIN IMMEDIATE), so two processes writing one file both succeed.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection, Engine, delete, func, select, update
+
+from trainer import store_schema as S
+from trainer.migrations import migrate
+from trainer.store_schema import StoreError, connect, describe_error, safe_url
+
+__all__ = [
+    "NoteRow",
+    "SessionRow",
+    "SessionSummary",
+    "Store",
+    "StoreError",
+    "TurnRow",
+    "new_session_id",
+    "open_store",
+]
+
+_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+
+
+def new_session_id() -> str:
+    """A short id that sorts by creation time: 10 chars of milliseconds + 6 random chars."""
+    n = int(time.time() * 1000) << 30 | secrets.randbits(30)
+    chars = []
+    for _ in range(16):
+        chars.append(_CROCKFORD[n & 31])
+        n >>= 5
+    return "".join(reversed(chars))
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; everything stored here is UTC.
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class SessionRow(BaseModel):
+    """One practice session."""
+
+    id: str
+    trainee: str
+    scenario_id: str
+    scenario_version: int
+    scenario_title: str
+    sector: str
+    started: datetime
+    ended: datetime | None = None
+    outcome: str | None = None
+    seed: int | None = None
+
+
+class SessionSummary(SessionRow):
+    """A session with its size and average scores, for lists."""
+
+    turns: int = 0
+    averages: dict[str, float | None] = Field(default_factory=dict)
+
+
+class TurnRow(BaseModel):
+    """One line of a session: the customer's or the employee's."""
+
+    id: int | None = None
+    session_id: str
+    idx: int
+    role: Literal["customer", "employee"]
+    text: str
+    scores: dict[str, int] | None = None
+    evidence: dict[str, str] | None = None
+    tip: str | None = None
+    mood: int | None = None
+    latency_ms: float | None = None
+    source: str | None = None
+    stage_id: str | None = None
+    retracted: bool = False
+    hint_used: bool = False
+    created: datetime = Field(default_factory=utcnow)
+    # What the engine needs to rebuild its state on resume/undo without grading again.
+    signals: dict[str, bool] | None = None
+    facts_used: list[str] | None = None
+    model_reply: str | None = None
+
+
+class NoteRow(BaseModel):
+    """A coach's note on a session, optionally on one turn."""
+
+    id: int | None = None
+    session_id: str
+    turn_idx: int | None = None
+    author: str
+    text: str
+    created: datetime = Field(default_factory=utcnow)
+    seen: bool = False
+
+
+def _session(row: Any) -> SessionRow:
+    data = dict(row._mapping)
+    data["started"] = _utc(data["started"])
+    data["ended"] = _utc(data["ended"])
+    return SessionRow.model_validate(data)
+
+
+def _turn(row: Any) -> TurnRow:
+    data = dict(row._mapping)
+    data["created"] = _utc(data["created"])
+    return TurnRow.model_validate(data)
+
+
+def _note(row: Any) -> NoteRow:
+    data = dict(row._mapping)
+    data["created"] = _utc(data["created"])
+    return NoteRow.model_validate(data)
+
+
+class Store:
+    """Reads and writes sessions; every write method commits before it returns."""
+
+    def __init__(self, engine: Engine, url: str):
+        self.engine = engine
+        self.url = url
+
+    def __repr__(self) -> str:
+        return f"Store({safe_url(self.url)!r})"
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    # --- transactions -----------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One committed transaction holding the write lock from its first statement."""
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(sqlite_immediate=True)
+                with conn.begin():
+                    yield conn
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise describe_error(exc, self.url) from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise describe_error(exc, self.url) from exc
+
+    def _insert_ignore(self, conn: Connection, table: Any, values: dict[str, Any]) -> None:
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            conn.execute(pg_insert(table).values(**values).on_conflict_do_nothing())
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            conn.execute(sqlite_insert(table).values(**values).on_conflict_do_nothing())
+
+    # --- sessions -----------------------------------------------------------------------------
+
+    def create_session(self, trainee: str, scenario: Any, seed: int | None = None) -> SessionRow:
+        """Start a session record for `trainee` on `scenario` (a Scenario)."""
+        row = SessionRow(
+            id=new_session_id(),
+            trainee=trainee,
+            scenario_id=scenario.id,
+            scenario_version=scenario.version,
+            scenario_title=scenario.title,
+            sector=scenario.sector,
+            started=utcnow(),
+            seed=seed,
+        )
+        with self._write() as conn:
+            self._insert_ignore(conn, S.trainees, {"name": trainee, "created": row.started})
+            conn.execute(S.sessions.insert().values(**row.model_dump()))
+        return row
+
+    def get_session(self, session_id: str) -> SessionRow | None:
+        with self._read() as conn:
+            found = conn.execute(select(S.sessions).where(S.sessions.c.id == session_id)).first()
+        return _session(found) if found else None
+
+    def finish_session(self, session_id: str, outcome: str | None) -> None:
+        """Mark the session ended; `outcome` None means the trainee stopped early."""
+        with self._write() as conn:
+            conn.execute(
+                update(S.sessions)
+                .where(S.sessions.c.id == session_id)
+                .values(ended=utcnow(), outcome=outcome)
+            )
+
+    def reopen_session(self, session_id: str) -> None:
+        """Clear ended/outcome (undo of the exchange that ended it)."""
+        with self._write() as conn:
+            conn.execute(
+                update(S.sessions)
+                .where(S.sessions.c.id == session_id)
+                .values(ended=None, outcome=None)
+            )
+
+    def latest_incomplete(self, trainee: str, scenario_id: str | None = None) -> SessionRow | None:
+        """The newest session of `trainee` (on `scenario_id`) that has not ended."""
+        query = select(S.sessions).where(
+            S.sessions.c.trainee == trainee, S.sessions.c.ended.is_(None)
+        )
+        if scenario_id is not None:
+            query = query.where(S.sessions.c.scenario_id == scenario_id)
+        query = query.order_by(S.sessions.c.started.desc(), S.sessions.c.id.desc()).limit(1)
+        with self._read() as conn:
+            found = conn.execute(query).first()
+        return _session(found) if found else None
+
+    def delete_session(self, session_id: str) -> bool:
+        """Remove a session with its turns and notes; False if there was no such session."""
+        with self._write() as conn:
+            conn.execute(delete(S.notes).where(S.notes.c.session_id == session_id))
+            conn.execute(delete(S.turns).where(S.turns.c.session_id == session_id))
+            result = conn.execute(delete(S.sessions).where(S.sessions.c.id == session_id))
+        return bool(result.rowcount)
+
+    def list_sessions(
+        self,
+        trainee: str | None = None,
+        scenario: str | None = None,
+        since: datetime | date | None = None,
+    ) -> list[SessionSummary]:
+        """Sessions newest first, with non-retracted turn counts and per-dimension averages."""
+        query = select(S.sessions)
+        if trainee is not None:
+            query = query.where(S.sessions.c.trainee == trainee)
+        if scenario is not None:
+            query = query.where(S.sessions.c.scenario_id == scenario)
+        if since is not None:
+            if not isinstance(since, datetime):
+                since = datetime(since.year, since.month, since.day, tzinfo=UTC)
+            query = query.where(S.sessions.c.started >= _utc(since))
+        query = query.order_by(S.sessions.c.started.desc(), S.sessions.c.id.desc())
+        live = S.turns.c.retracted.is_(False)
+        with self._read() as conn:
+            rows = [_session(r) for r in conn.execute(query)]
+            ids = [r.id for r in rows]
+            counts: dict[str, int] = {}
+            scores: dict[str, list[dict[str, int]]] = {}
+            for chunk in _chunks(ids, 500):
+                counted = conn.execute(
+                    select(S.turns.c.session_id, func.count())
+                    .where(S.turns.c.session_id.in_(chunk), live)
+                    .group_by(S.turns.c.session_id)
+                )
+                counts.update({sid: n for sid, n in counted})
+                graded = conn.execute(
+                    select(S.turns.c.session_id, S.turns.c.scores).where(
+                        S.turns.c.session_id.in_(chunk),
+                        live,
+                        S.turns.c.role == "employee",
+                    )
+                )
+                for sid, sc in graded:
+                    if sc:
+                        scores.setdefault(sid, []).append(sc)
+        return [
+            SessionSummary(
+                **r.model_dump(), turns=counts.get(r.id, 0), averages=averages(scores.get(r.id, []))
+            )
+            for r in rows
+        ]
+
+    def trainees(self) -> list[str]:
+        with self._read() as conn:
+            return list(
+                conn.execute(select(S.trainees.c.name).order_by(S.trainees.c.name)).scalars()
+            )
+
+    # --- turns ---------------------------------------------------------------------------------
+
+    def add_turn(self, turn: TurnRow) -> TurnRow:
+        """Insert one turn and commit it; returns it with its database id."""
+        values = turn.model_dump(exclude={"id"})
+        with self._write() as conn:
+            result = conn.execute(S.turns.insert().values(**values))
+            new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
+        return turn.model_copy(update={"id": new_id})
+
+    def next_turn_idx(self, session_id: str) -> int:
+        """The idx the next turn gets (retracted turns keep theirs, so idx never repeats)."""
+        with self._read() as conn:
+            top = conn.execute(
+                select(func.max(S.turns.c.idx)).where(S.turns.c.session_id == session_id)
+            ).scalar()
+        return 0 if top is None else int(top) + 1
+
+    def turns(self, session_id: str, include_retracted: bool = False) -> list[TurnRow]:
+        query = select(S.turns).where(S.turns.c.session_id == session_id)
+        if not include_retracted:
+            query = query.where(S.turns.c.retracted.is_(False))
+        with self._read() as conn:
+            return [_turn(r) for r in conn.execute(query.order_by(S.turns.c.idx))]
+
+    def retract_turns(self, session_id: str, from_idx: int) -> int:
+        """Flag every turn from `from_idx` on as retracted (kept for the lead); returns how many."""
+        with self._write() as conn:
+            result = conn.execute(
+                update(S.turns)
+                .where(
+                    S.turns.c.session_id == session_id,
+                    S.turns.c.idx >= from_idx,
+                    S.turns.c.retracted.is_(False),
+                )
+                .values(retracted=True)
+            )
+        return int(result.rowcount or 0)
+
+    # --- notes -------------------------------------------------------------------------------
+
+    def add_note(self, note: NoteRow) -> NoteRow:
+        with self._write() as conn:
+            result = conn.execute(S.notes.insert().values(**note.model_dump(exclude={"id"})))
+            new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
+        return note.model_copy(update={"id": new_id})
+
+    def notes(
+        self, session_id: str | None = None, trainee: str | None = None, unseen_only: bool = False
+    ) -> list[NoteRow]:
+        query = select(S.notes)
+        if session_id is not None:
+            query = query.where(S.notes.c.session_id == session_id)
+        if trainee is not None:
+            query = query.join(S.sessions, S.sessions.c.id == S.notes.c.session_id).where(
+                S.sessions.c.trainee == trainee
+            )
+        if unseen_only:
+            query = query.where(S.notes.c.seen.is_(False))
+        with self._read() as conn:
+            return [_note(r) for r in conn.execute(query.order_by(S.notes.c.created, S.notes.c.id))]
+
+    def mark_notes_seen(self, ids: Iterable[int]) -> None:
+        wanted = list(ids)
+        if not wanted:
+            return
+        with self._write() as conn:
+            conn.execute(update(S.notes).where(S.notes.c.id.in_(wanted)).values(seen=True))
+
+    # --- team database -------------------------------------------------------------------------
+
+    def push_to(self, other: Store) -> int:
+        """Copy sessions, turns and notes into `other` without duplicates.
+
+        Returns how many sessions were copied or brought up to date; pushing twice copies
+        nothing the second time. Session ids are the same on both sides.
+        """
+        changed = 0
+        for row in self._all_sessions():
+            turns = self.turns(row.id, include_retracted=True)
+            notes = self.notes(session_id=row.id)
+            with other._write() as dst:
+                if _push_session(other, dst, row, turns, notes):
+                    changed += 1
+        return changed
+
+    def _all_sessions(self) -> list[SessionRow]:
+        with self._read() as conn:
+            found = conn.execute(select(S.sessions).order_by(S.sessions.c.started))
+            return [_session(r) for r in found]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _push_session(
+    other: Store, dst: Connection, row: SessionRow, turns: list[TurnRow], notes: list[NoteRow]
+) -> bool:
+    """Bring one session up to date in `dst`; True if anything was written."""
+    wrote = False
+    there = dst.execute(select(S.sessions).where(S.sessions.c.id == row.id)).first()
+    if there is None:
+        other._insert_ignore(dst, S.trainees, {"name": row.trainee, "created": row.started})
+        dst.execute(S.sessions.insert().values(**row.model_dump()))
+        wrote = True
+    else:
+        remote = _session(there)
+        if (remote.ended, remote.outcome) != (row.ended, row.outcome) and row.ended is not None:
+            dst.execute(
+                update(S.sessions)
+                .where(S.sessions.c.id == row.id)
+                .values(ended=row.ended, outcome=row.outcome)
+            )
+            wrote = True
+    remote_turns = dict(
+        dst.execute(
+            select(S.turns.c.idx, S.turns.c.retracted).where(S.turns.c.session_id == row.id)
+        ).all()
+    )
+    for turn in turns:
+        if turn.idx not in remote_turns:
+            dst.execute(S.turns.insert().values(**turn.model_dump(exclude={"id"})))
+            wrote = True
+        elif turn.retracted and not remote_turns[turn.idx]:
+            dst.execute(
+                update(S.turns)
+                .where(S.turns.c.session_id == row.id, S.turns.c.idx == turn.idx)
+                .values(retracted=True)
+            )
+            wrote = True
+    seen = {
+        (n.turn_idx, n.author, n.text, n.created)
+        for n in (
+            _note(r) for r in dst.execute(select(S.notes).where(S.notes.c.session_id == row.id))
+        )
+    }
+    for note in notes:
+        if (note.turn_idx, note.author, note.text, note.created) not in seen:
+            dst.execute(S.notes.insert().values(**note.model_dump(exclude={"id"})))
+            wrote = True
+    return wrote
+
+
+def averages(score_rows: list[dict[str, int]]) -> dict[str, float | None]:
+    """Mean per dimension over graded replies (None where nothing was graded)."""
+    from trainer.grader.base import DIMENSIONS
+
+    out: dict[str, float | None] = {}
+    for dim in DIMENSIONS:
+        values = [s[dim] for s in score_rows if dim in s]
+        out[dim] = round(sum(values) / len(values), 1) if values else None
+    return out
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (creating and migrating if needed) the database at `url`; raises StoreError."""
+    if url is None:
+        from trainer.locations import default_db_url
+
+        url = default_db_url()
+    engine = connect(url)
+    store = Store(engine, url)
+    try:
+        with store._write() as conn:
+            if store.dialect == "postgresql":
+                # Two clients opening a fresh team database at once must not both migrate.
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(727166)")
+            migrate(conn)
+    except StoreError:
+        engine.dispose()
+        raise
+    except Exception as exc:
+        engine.dispose()
+        raise describe_error(exc, url) from exc
+    return store

@@ -1,0 +1,246 @@
+"""Home: who is practising, the scenario library with filters, recent sessions and coach notes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from trainer.tui import messages as m
+from trainer.tui.widgets.levels import DIMENSIONS, SHORT
+
+if TYPE_CHECKING:
+    from trainer.scenarios import Scenario
+    from trainer.store import NoteRow, SessionRow
+    from trainer.tui.app import TrainerApp
+
+OUTCOME_SHORT = {"resolved": "resolved", "walked_out": "walked out", "out_of_turns": "out of time"}
+
+
+def matches(scenario: Scenario, text: str, sector: str | None, difficulty: int | None) -> bool:
+    """Whether a scenario passes the home screen's filters (text matches any visible field)."""
+    if sector and scenario.sector != sector:
+        return False
+    if difficulty and scenario.difficulty != difficulty:
+        return False
+    if not text:
+        return True
+    haystack = " ".join(
+        [scenario.id, scenario.title, scenario.summary, scenario.customer.name, *scenario.tags]
+    ).lower()
+    return all(word in haystack for word in text.lower().split())
+
+
+def scenario_detail(scenario: Scenario) -> Content:
+    parts: list[str | tuple[str, str]] = [
+        (scenario.title, "bold"),
+        "\n",
+        (
+            f"{scenario.sector} · difficulty {scenario.difficulty}/5 · {scenario.customer.name}",
+            "italic",
+        ),
+        "\n\n",
+        scenario.summary,
+        "\n\n",
+        ("You will practise", "bold"),
+    ]
+    for objective in scenario.objectives:
+        parts += ["\n", f"• {objective}"]
+    parts += ["\n\n", ("Enter: start this scenario", "italic")]
+    return Content.assemble(*parts)
+
+
+class HomeScreen(Screen[None]):
+    """The first screen; everything that touches the database runs in a worker."""
+
+    BINDINGS = [
+        Binding("ctrl+r", "resume", "Resume"),
+        Binding("ctrl+o", "notes_read", "Notes read"),
+        Binding("ctrl+l", "focus_list", "Scenarios", show=False),
+    ]
+
+    incomplete: var[SessionRow | None] = var(None)
+    """The trainee's latest unfinished session, offered for resuming."""
+    notes: var[list[NoteRow]] = var(list)
+    """Coach notes the trainee has not marked as read."""
+
+    app: TrainerApp  # type: ignore[assignment]
+
+    def compose(self) -> ComposeResult:
+        library = self.app.library
+        sectors = sorted({s.sector for s in library.scenarios})
+        yield Static("Empathy Trainer · practise hard customer conversations", id="home-title")
+        with Horizontal(id="home-body"):
+            with Vertical(id="home-left"):
+                with Horizontal(id="trainee-row"):
+                    yield Label("Trainee", id="trainee-label")
+                    yield Input(self.app.trainee, id="trainee", placeholder="your name")
+                yield Input(id="search", placeholder="Search scenarios (title, tags, customer)")
+                with Horizontal(id="filters"):
+                    yield Select([(s, s) for s in sectors], prompt="Any sector", id="sector")
+                    yield Select(
+                        [(f"Level {d}", d) for d in range(1, 6)], prompt="Any level", id="level"
+                    )
+                yield OptionList(id="scenarios")
+            with VerticalScroll(id="home-right"):
+                yield Static(id="scenario-detail")
+                yield Static(id="resume-box", markup=False)
+                yield Static(id="notes-box")
+                yield Static("Recent sessions", classes="home-heading")
+                yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#recent", DataTable)
+        table.add_columns("Date", "Scenario", "Outcome", *(SHORT[d] for d in DIMENSIONS))
+        self.refilter()
+        self.query_one("#scenarios", OptionList).focus()
+        if self.app.library.errors:
+            count = len(self.app.library.errors)
+            self.notify(
+                f"{count} scenario file problem(s); run `empathy-trainer scenarios validate`.",
+                severity="warning",
+            )
+        self.load_home()
+
+    def on_screen_resume(self) -> None:
+        self.load_home()
+
+    # --- scenarios ----------------------------------------------------------------
+
+    def shown_scenarios(self) -> list[Scenario]:
+        text = self.query_one("#search", Input).value.strip()
+        sector = self.query_one("#sector", Select).value
+        level = self.query_one("#level", Select).value
+        return [
+            s
+            for s in self.app.library.scenarios
+            if matches(
+                s,
+                text,
+                sector if isinstance(sector, str) else None,
+                level if isinstance(level, int) else None,
+            )
+        ]
+
+    @on(Input.Changed, "#search")
+    @on(Select.Changed)
+    def refilter(self) -> None:
+        options = self.query_one("#scenarios", OptionList)
+        shown = self.shown_scenarios()
+        options.clear_options()
+        options.add_options(
+            [Option(f"{s.title}  [{s.sector}, level {s.difficulty}]", id=s.id) for s in shown]
+        )
+        if shown:
+            options.highlighted = 0
+        self._show_detail(shown[0] if shown else None)
+
+    def _show_detail(self, scenario: Scenario | None) -> None:
+        detail = self.query_one("#scenario-detail", Static)
+        if scenario is None:
+            detail.update("No scenario matches these filters.")
+        else:
+            detail.update(scenario_detail(scenario))
+
+    @on(OptionList.OptionHighlighted, "#scenarios")
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_detail(self.app.library.get(event.option.id or ""))
+
+    @on(OptionList.OptionSelected, "#scenarios")
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        scenario = self.app.library.get(event.option.id or "")
+        if scenario is not None:
+            self.app.practice(scenario)
+
+    def action_focus_list(self) -> None:
+        self.query_one("#scenarios", OptionList).focus()
+
+    # --- trainee, recent sessions, notes ------------------------------------------
+
+    @on(Input.Submitted, "#trainee")
+    def trainee_changed(self, event: Input.Submitted) -> None:
+        name = event.value.strip()
+        if not name:
+            self.notify("Type your name so your sessions are kept together.", severity="warning")
+            return
+        self.app.set_trainee(name)
+        self.load_home()
+        self.action_focus_list()
+
+    @work(thread=True, exit_on_error=False, group="home", exclusive=True, name="home")
+    def load_home(self) -> None:
+        trainee = self.app.trainee
+        recent, notes, incomplete = self.app.services.home(trainee)
+        self.post_message(m.HomeData(trainee, recent, notes, incomplete))
+
+    @on(m.HomeData)
+    def home_data(self, event: m.HomeData) -> None:
+        table = self.query_one("#recent", DataTable)
+        table.clear()
+        for s in event.recent:
+            averages = s.averages or {}
+            table.add_row(
+                s.started.strftime("%Y-%m-%d"),
+                s.scenario_title,
+                OUTCOME_SHORT.get(s.outcome or "", "unfinished" if s.ended is None else "ended"),
+                *(_fmt(averages.get(d)) for d in DIMENSIONS),
+            )
+        if not event.recent:
+            table.add_row("-", "no sessions yet", "", *("" for _ in DIMENSIONS))
+        self.incomplete = event.incomplete
+        self.notes = event.notes
+        resume = self.query_one("#resume-box", Static)
+        resume.display = event.incomplete is not None
+        if event.incomplete is not None:
+            row = event.incomplete
+            resume.update(f"Unfinished: {row.scenario_title}. Press ctrl+r to carry on.")
+        notes = self.query_one("#notes-box", Static)
+        notes.display = bool(event.notes)
+        if event.notes:
+            parts: list[str | tuple[str, str]] = [("New notes from your coach", "bold")]
+            for note in event.notes:
+                parts += ["\n", (f"{note.author}: ", "bold"), note.text]
+            parts += ["\n", ("ctrl+o: mark as read", "italic")]
+            notes.update(Content.assemble(*parts))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume":
+            return self.incomplete is not None
+        if action == "notes_read":
+            return bool(self.notes)
+        return True
+
+    def action_resume(self) -> None:
+        row = self.incomplete
+        if row is None:
+            return
+        scenario = self.app.library.get(row.scenario_id)
+        if scenario is None:
+            self.notify(
+                f"Scenario '{row.scenario_id}' is not in the library any more.", severity="error"
+            )
+            return
+        self.app.practice(scenario, resume_id=row.id)
+
+    def action_notes_read(self) -> None:
+        ids = [n.id for n in self.notes if n.id is not None]
+        self.mark_seen(ids)
+
+    @work(thread=True, exit_on_error=False, group="home", name="notes-seen")
+    def mark_seen(self, ids: list[int]) -> None:
+        self.app.services.mark_notes_seen(ids)
+        self.app.call_from_thread(self.load_home)
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else str(round(value))

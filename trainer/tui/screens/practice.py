@@ -1,0 +1,384 @@
+"""The practice screen: talk to the customer, see scores after every reply, get hints, undo, end."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from trainer.tui import messages as m
+from trainer.tui.services import Cancelled, one_line
+from trainer.tui.widgets.context_panel import ContextPanel
+from trainer.tui.widgets.conversation import ConversationLog, Line
+from trainer.tui.widgets.feedback import FeedbackScreen
+from trainer.tui.widgets.load_status import LoadStatus
+from trainer.tui.widgets.mood_meter import MoodMeter
+from trainer.tui.widgets.reply_box import ReplyBox
+from trainer.tui.widgets.score_chips import ScoreChips
+
+if TYPE_CHECKING:
+    from trainer.scenarios import Scenario
+    from trainer.session import Session
+    from trainer.store import TurnRow
+    from trainer.tui.app import TrainerApp
+
+OUTCOME_WORDS: dict[str | None, str] = {
+    "resolved": "resolved: the customer is satisfied",
+    "walked_out": "the customer walked out",
+    "out_of_turns": "out of time",
+    None: "ended early",
+}
+
+
+class PracticeScreen(Screen[None]):
+    """One practice conversation; every engine call runs in a thread worker."""
+
+    BINDINGS = [
+        Binding("ctrl+g,f2", "hint", "Hint", priority=True),
+        Binding("ctrl+f,f3", "feedback", "Feedback", priority=True),
+        Binding("ctrl+b,f4", "undo", "Undo", priority=True),
+        Binding("ctrl+d,f5", "end", "End", priority=True),
+    ]
+
+    session: var[Session | None] = var(None)
+    """The engine session, once started or resumed (models may still be loading)."""
+    busy: var[bool] = var(False)
+    """A reply is being scored or answered: sending waits, typing does not."""
+    customer_typing: var[bool] = var(False)
+    """The customer is writing their line."""
+    finished: var[bool] = var(False)
+    """The conversation is over (resolved, walked out, out of turns or ended)."""
+
+    app: TrainerApp  # type: ignore[assignment]
+
+    def __init__(self, scenario: Scenario, trainee: str, resume_id: str | None = None) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.trainee = trainee
+        self.resume_id = resume_id
+        self.first_name = scenario.customer.name.split()[0]
+        self.pending: str | None = None
+        self.last_graded: TurnRow | None = None
+        self._reply_line: Line | None = None
+        self._customer_line: Line | None = None
+        self._customer_text = ""
+        self._mood = scenario.customer.mood
+
+    def compose(self) -> ComposeResult:
+        title = f"{self.scenario.title} · with {self.scenario.customer.name}"
+        yield Static(title, id="practice-title", markup=False)
+        with Horizontal(id="practice-body"):
+            yield ConversationLog(self.first_name, id="conversation")
+            with Vertical(id="side"):
+                yield MoodMeter(id="mood")
+                yield ScoreChips(id="chips")
+                yield ContextPanel(id="context")
+        yield LoadStatus(id="status")
+        reply = ReplyBox(id="reply")
+        reply.border_title = "Your reply · Enter sends · ctrl+j new line"
+        yield reply
+        yield Footer()
+
+    def on_mount(self) -> None:
+        meter = self.query_one(MoodMeter)
+        meter.name_shown = self.first_name
+        meter.walkout_at = self.scenario.ending.walkout_at
+        meter.mood = self.scenario.customer.mood
+        context = self.query_one(ContextPanel)
+        context.stage_count = len(self.scenario.stages)
+        context.goal = self.scenario.stages[0].goal
+        context.turns_left = self.scenario.ending.max_turns
+        if self.resume_id is None:
+            # The opening is scripted: show it before any model has loaded.
+            self.query_one(ConversationLog).add_customer(self.scenario.opening)
+        self.query_one(ReplyBox).focus()
+        for name in ("load_text", "load_fraction", "load_error", "models_ready"):
+            self.watch(self.app, name, lambda _value: self._show_status(), init=False)
+        self._show_status()
+        self.open_session()
+
+    # --- status -------------------------------------------------------------------
+
+    def _show_status(self) -> None:
+        status = self.query_one(LoadStatus)
+        fraction = None
+        if self.app.load_error:
+            text = f"Cannot load: {self.app.load_error}"
+        elif self.finished:
+            outcome = self.session.outcome if self.session else None
+            text = f"Conversation over ({OUTCOME_WORDS.get(outcome, outcome)}). ctrl+d: debrief"
+        elif self.customer_typing:
+            text = f"{self.first_name} is typing…"
+        elif not self.app.models_ready:
+            wait = "your reply will go when ready" if self.busy else "you can type"
+            text = f"{wait} · {self.app.load_text}"
+            fraction = self.app.load_fraction
+        elif self.busy:
+            text = "Scoring your reply…"
+        else:
+            text = "Your turn · ctrl+f feedback · ctrl+g hint · F1 help"
+        status.text = text
+        status.fraction = fraction
+
+    def watch_busy(self) -> None:
+        self._show_status()
+
+    def watch_customer_typing(self) -> None:
+        self._show_status()
+
+    def watch_finished(self, finished: bool) -> None:
+        self.query_one(ReplyBox).read_only = finished
+        self._show_status()
+
+    # --- workers (all blocking engine calls happen here) -----------------------------
+
+    @work(thread=True, exit_on_error=False, group="session", name="open-session")
+    def open_session(self) -> None:
+        services = self.app.services
+        try:
+            if self.resume_id is not None:
+                self.post_message(m.TranscriptLoaded(services.transcript(self.resume_id)))
+                session = services.resume(self.resume_id, self.scenario)
+            else:
+                session = services.start(self.scenario, self.trainee)
+        except Cancelled:
+            return
+        self.post_message(m.SessionReady(session))
+
+    @work(thread=True, exit_on_error=False, group="turn", name="reply")
+    def run_turn(self, session: Session, reply: str) -> None:
+        services = self.app.services
+        graded = False
+        try:
+            with services.lock:
+                turn = session.grade(reply)
+                graded = True
+                self.post_message(m.ReplyGraded(turn))
+                services.wait_customer()
+                self.post_message(m.CustomerStarted())
+                line = session.respond(on_chunk=self._chunk_from_thread)
+            self.post_message(m.CustomerDone(line, session.outcome, bool(session.finished)))
+        except Cancelled:
+            return
+        except Exception as exc:
+            self.post_message(m.TurnFailed(one_line(exc), "" if graded else reply))
+
+    def _chunk_from_thread(self, text: str) -> None:
+        self.post_message(m.CustomerChunk(text))
+
+    @work(thread=True, exit_on_error=False, group="turn", name="hint")
+    def get_hint(self, session: Session) -> None:
+        with self.app.services.lock:
+            self.post_message(m.HintReady(session.hint()))
+
+    @work(thread=True, exit_on_error=False, group="turn", name="undo")
+    def undo_exchange(self, session: Session) -> None:
+        with self.app.services.lock:
+            replies = [t for t in session.turns if t.role == "employee"]
+            text = replies[-1].text if replies else ""
+            ok = session.undo()
+        self.post_message(m.Undone(ok, text if ok else ""))
+
+    @work(thread=True, exit_on_error=False, group="turn", name="end")
+    def end_session(self, session: Session) -> None:
+        with self.app.services.lock:
+            if not session.finished:
+                session.end()
+            debrief = session.debrief()
+        self.post_message(m.DebriefReady(session, debrief))
+
+    # --- sending ------------------------------------------------------------------
+
+    @on(ReplyBox.Submitted)
+    def send(self, event: ReplyBox.Submitted) -> None:
+        if not event.text or self.finished:
+            return
+        if self.busy:
+            self.notify(f"Sending waits until {self.first_name} has answered; keep typing.")
+            return
+        event.reply_box.clear()
+        self.busy = True
+        self._reply_line = self.query_one(ConversationLog).add_employee(event.text)
+        if self.session is None:
+            self.pending = event.text
+            self._reply_line.set_note("waiting for the grader to load…")
+            self._show_status()
+        else:
+            self._reply_line.set_note("scoring…")
+            self.run_turn(self.session, event.text)
+
+    @on(m.TranscriptLoaded)
+    def show_transcript(self, event: m.TranscriptLoaded) -> None:
+        self.query_one(ConversationLog).show_turns(event.turns)
+
+    @on(m.SessionReady)
+    def session_ready(self, event: m.SessionReady) -> None:
+        self.session = event.session
+        if self.resume_id is not None:
+            self.query_one(ConversationLog).show_turns(event.session.turns)
+            graded = [t for t in event.session.turns if t.role == "employee" and t.scores]
+            if graded:
+                self.last_graded = graded[-1]
+                self.query_one(ScoreChips).scores = graded[-1].scores
+        self._sync_panels()
+        self.finished = bool(event.session.finished)
+        if self.pending is not None:
+            reply, self.pending = self.pending, None
+            if self._reply_line is not None:
+                self._reply_line.set_note("scoring…")
+            self.run_turn(event.session, reply)
+        self._show_status()
+
+    @on(m.ReplyGraded)
+    def reply_graded(self, event: m.ReplyGraded) -> None:
+        self.last_graded = event.turn
+        if self._reply_line is not None:
+            self._reply_line.set_scores(event.turn.scores)
+            if event.turn.hint_used:
+                self._reply_line.set_note("(after a hint)")
+        self.query_one(ScoreChips).scores = event.turn.scores
+        self._show_status()
+
+    @on(m.CustomerStarted)
+    def customer_started(self) -> None:
+        self._customer_text = ""
+        self._customer_line = self.query_one(ConversationLog).typing()
+        self.customer_typing = True
+
+    @on(m.CustomerChunk)
+    def customer_chunk(self, event: m.CustomerChunk) -> None:
+        self._customer_text += event.text
+        if self._customer_line is not None:
+            self._customer_line.remove_class("-typing")
+            self._customer_line.set_text(self._customer_text)
+
+    @on(m.CustomerDone)
+    def customer_done(self, event: m.CustomerDone) -> None:
+        line = self._customer_line or self.query_one(ConversationLog).add_customer("")
+        line.remove_class("-typing")
+        line.set_text(event.turn.text)
+        self._customer_line = None
+        self._sync_panels()
+        self.customer_typing = False
+        self.busy = False
+        if event.finished:
+            self.query_one(ConversationLog).add_note(
+                f"Conversation over: {OUTCOME_WORDS.get(event.outcome, event.outcome)}. "
+                "Press ctrl+d for your debrief."
+            )
+            self.finished = True
+
+    @on(m.TurnFailed)
+    def turn_failed(self, event: m.TurnFailed) -> None:
+        self.notify(event.error, title="Reply not sent", severity="error")
+        if event.reply and self._reply_line is not None:
+            self._reply_line.remove()
+            reply = self.query_one(ReplyBox)
+            if not reply.text.strip():
+                reply.text = event.reply
+        if self._customer_line is not None:
+            self._customer_line.remove()
+            self._customer_line = None
+        self.customer_typing = False
+        self.busy = False
+
+    def _sync_panels(self) -> None:
+        """Copy mood, stage, turns left and revealed facts from the engine into the panels."""
+        session = self.session
+        if session is None:
+            return
+        meter = self.query_one(MoodMeter)
+        meter.change = session.mood - self._mood if session.turns else 0
+        meter.mood = self._mood = session.mood
+        context = self.query_one(ContextPanel)
+        stage = session.stage
+        ids = [s.id for s in self.scenario.stages]
+        stage_id = getattr(stage, "id", stage)
+        context.stage_index = ids.index(stage_id) if stage_id in ids else 0
+        context.goal = getattr(stage, "goal", "")
+        context.turns_left = session.turns_left
+        context.facts = tuple(_fact_text(self.scenario, f) for f in session.revealed_facts)
+
+    # --- actions ------------------------------------------------------------------
+
+    def _ready(self, what: str) -> Session | None:
+        if self.session is None:
+            self.notify(f"{what} works once the grader has loaded.")
+            return None
+        if self.busy:
+            self.notify(f"Wait until {self.first_name} has answered.")
+            return None
+        return self.session
+
+    def action_hint(self) -> None:
+        if self.finished:
+            return
+        session = self._ready("Hint")
+        if session is not None:
+            self.get_hint(session)
+
+    @on(m.HintReady)
+    def hint_ready(self, event: m.HintReady) -> None:
+        self.query_one(ConversationLog).add_hint(event.text)
+
+    def action_feedback(self) -> None:
+        if self.last_graded is None:
+            self.notify("Send a reply first: feedback is about your last reply.")
+            return
+        better = getattr(self.last_graded, "model_reply", None)
+        self.app.push_screen(FeedbackScreen(self.last_graded, better))
+
+    def action_undo(self) -> None:
+        if self.finished:
+            self.notify("The conversation is over: press ctrl+d for your debrief.")
+            return
+        session = self._ready("Undo")
+        if session is not None:
+            self.undo_exchange(session)
+
+    @on(m.Undone)
+    def undone(self, event: m.Undone) -> None:
+        if not event.ok or self.session is None:
+            self.notify("Nothing to undo yet.")
+            return
+        turns = self.session.turns
+        self.query_one(ConversationLog).show_turns(turns)
+        graded = [t for t in turns if t.role == "employee" and t.scores]
+        self.last_graded = graded[-1] if graded else None
+        self.query_one(ScoreChips).scores = graded[-1].scores if graded else None
+        self._sync_panels()
+        reply = self.query_one(ReplyBox)
+        if event.reply and not reply.text.strip():
+            reply.text = event.reply
+            reply.move_cursor(reply.document.end)
+        self.notify("Took back your last reply and the answer to it.")
+
+    def action_end(self) -> None:
+        if self.session is None:
+            self.app.pop_screen()
+            return
+        session = self._ready("Ending")
+        if session is not None:
+            self.busy = True
+            self.end_session(session)
+
+    @on(m.DebriefReady)
+    def debrief_ready(self, event: m.DebriefReady) -> None:
+        self.busy = False
+        self.app.show_debrief(self.scenario, event.session, event.debrief)
+
+
+def _fact_text(scenario: Scenario, fact: Any) -> str:
+    """Revealed facts may come as Fact objects or ids."""
+    if isinstance(fact, str):
+        try:
+            return scenario.fact(fact).text
+        except StopIteration:
+            return fact
+    return str(getattr(fact, "text", fact))

@@ -1,0 +1,192 @@
+"""The practice app's service layer: store, grader and customer backend, shared by its screens.
+
+Everything here may block (database, model loading, grading, generation), so it is called only
+from thread workers; the UI learns about results through `trainer.tui.messages`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.worker import get_current_worker
+
+if TYPE_CHECKING:
+    from trainer.customer.base import CustomerBackend
+    from trainer.grader.base import Grader
+    from trainer.scenarios import Scenario
+    from trainer.session import Session
+    from trainer.store import NoteRow, SessionRow, SessionSummary, Store, TurnRow
+
+Progress = Callable[[str, float | None], None]
+
+
+class ServiceError(Exception):
+    """Loading or an engine call failed; the message is one user-facing line."""
+
+
+class Cancelled(Exception):
+    """The worker waiting on a model was cancelled (the app is closing)."""
+
+
+# Engine errors whose message is written for the user; anything else also shows its type.
+USER_FACING = {
+    "StoreError",
+    "CustomerError",
+    "UserError",
+    "ConfigError",
+    "ScenarioLoadError",
+    "GraderLoadError",
+    "SessionStateError",
+}
+
+
+def one_line(exc: BaseException) -> str:
+    """A readable single line for an exception, for notifications."""
+    lines = str(exc).strip().splitlines()
+    if not lines:
+        return type(exc).__name__
+    if isinstance(exc, ValueError | ServiceError) or type(exc).__name__ in USER_FACING:
+        return lines[0]
+    return f"{type(exc).__name__}: {lines[0]}"
+
+
+@dataclass
+class EngineOptions:
+    """Which database and models to use; None means the built-in default."""
+
+    db_url: str | None = None
+    customer: str = "transformers"
+    customer_model: str | None = None
+    customer_url: str | None = None
+    grader_model: str | None = None
+    seed: int | None = None
+
+
+class Services:
+    """Owns the store, grader and customer backend; all methods may block (use workers)."""
+
+    def __init__(
+        self,
+        options: EngineOptions,
+        *,
+        store: Store | None = None,
+        grader: Grader | None = None,
+        customer: CustomerBackend | None = None,
+    ) -> None:
+        self.options = options
+        self._store = store
+        self._grader = grader
+        self._customer = customer
+        self._error: str | None = None
+        # "engine": grader loaded and a backend object exists, so a Session can be built.
+        self._engine_ready = threading.Event()
+        self._customer_ready = threading.Event()
+        self._store_lock = threading.Lock()
+        self.lock = threading.RLock()
+        """Serialises engine calls on a session (one reply, hint or undo at a time)."""
+
+    # --- loading ---------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        """True once grader and customer are both loaded."""
+        return self._customer_ready.is_set() and self._error is None
+
+    @property
+    def error(self) -> str | None:
+        return self._error
+
+    def store(self) -> Store:
+        """The session store, opened on first use."""
+        with self._store_lock:
+            if self._store is None:
+                from trainer.store import open_store
+
+                if self.options.db_url:
+                    self._store = open_store(self.options.db_url)
+                else:
+                    from trainer import locations
+
+                    self._store = open_store(locations.default_db_url())
+            return self._store
+
+    def load(self, progress: Progress) -> None:
+        """Open the store, load the grader, then the customer model (slowest last)."""
+        try:
+            self.store()
+            if self._grader is None:
+                progress("Loading the grader", None)
+                from trainer.grader import load_grader
+
+                self._grader = load_grader(self.options.grader_model)
+            if self._customer is None:
+                from trainer.customer import make_backend
+
+                self._customer = make_backend(
+                    self.options.customer,
+                    model=self.options.customer_model,
+                    url=self.options.customer_url,
+                )
+            self._engine_ready.set()
+            progress("Loading the customer", 0.0)
+            self._customer.load(lambda what, frac: progress(what, frac))
+            self._customer_ready.set()
+        except BaseException as exc:
+            self._error = one_line(exc)
+            self._engine_ready.set()
+            self._customer_ready.set()
+            raise ServiceError(self._error) from exc
+
+    def _wait(self, event: threading.Event) -> None:
+        worker = get_current_worker()
+        while not event.wait(0.05):
+            if worker.is_cancelled:
+                raise Cancelled()
+        if self._error:
+            raise ServiceError(f"cannot continue: {self._error}")
+
+    def wait_engine(self) -> None:
+        """Block until a Session can be built (grader loaded)."""
+        self._wait(self._engine_ready)
+
+    def wait_customer(self) -> None:
+        """Block until the customer backend is loaded."""
+        self._wait(self._customer_ready)
+
+    # --- sessions --------------------------------------------------------------------
+
+    def start(self, scenario: Scenario, trainee: str) -> Session:
+        """Start a session; its opening line is committed at once."""
+        from trainer.session import Session
+
+        self.wait_engine()
+        assert self._grader is not None and self._customer is not None
+        return Session.start(
+            scenario, trainee, self.store(), self._grader, self._customer, seed=self.options.seed
+        )
+
+    def resume(self, session_id: str, scenario: Scenario) -> Session:
+        """Continue an unfinished session from the store."""
+        from trainer.session import Session
+
+        self.wait_engine()
+        assert self._grader is not None and self._customer is not None
+        return Session.resume(session_id, scenario, self.store(), self._grader, self._customer)
+
+    def transcript(self, session_id: str) -> list[TurnRow]:
+        """Committed, non-retracted turns of a session."""
+        return self.store().turns(session_id)
+
+    def home(self, trainee: str) -> tuple[list[SessionSummary], list[NoteRow], SessionRow | None]:
+        """Recent sessions (newest first), unseen coach notes and the latest unfinished session."""
+        store = self.store()
+        recent = sorted(store.list_sessions(trainee=trainee), key=lambda s: s.started, reverse=True)
+        notes = store.notes(trainee=trainee, unseen_only=True)
+        return recent[:20], notes, store.latest_incomplete(trainee)
+
+    def mark_notes_seen(self, ids: list[int]) -> None:
+        if ids:
+            self.store().mark_notes_seen(ids)

@@ -1,0 +1,1 @@
+"""Reusable widgets of the practice app (the review app may use them too)."""

@@ -1,0 +1,38 @@
+"""Where the conversation stands: the current stage, replies left, facts the customer revealed."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Static
+
+
+class ContextPanel(Static):
+    """Stage name and goal, replies left, and the revealed facts as a list."""
+
+    stage_index: reactive[int] = reactive(0)
+    """0-based index of the current stage."""
+    stage_count: reactive[int] = reactive(1)
+    """How many stages the scenario has."""
+    goal: reactive[str] = reactive("")
+    """What the customer wants at this stage, in the coach's words."""
+    turns_left: reactive[int | None] = reactive(None)
+    """Replies left before time runs out (None if unknown)."""
+    facts: reactive[tuple[str, ...]] = reactive(())
+    """Facts the customer has revealed so far."""
+
+    def render(self) -> Content:
+        parts: list[str | tuple[str, str]] = [
+            (f"Stage {self.stage_index + 1} of {self.stage_count}", "bold")
+        ]
+        if self.turns_left is not None:
+            parts.append(f" · {self.turns_left} replies left")
+        if self.goal:
+            parts += ["\n", (self.goal, "italic")]
+        parts += ["\n", ("What you know", "bold underline")]
+        if self.facts:
+            for fact in self.facts:
+                parts += ["\n", f"• {fact}"]
+        else:
+            parts += ["\n", ("nothing yet: listen for details", "italic")]
+        return Content.assemble(*parts)

@@ -1,0 +1,54 @@
+"""Evidence and tip for one graded reply, as a modal one key away from the practice screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from trainer.tui.widgets.levels import DIMENSIONS, LABELS, level
+
+if TYPE_CHECKING:
+    from trainer.store import TurnRow
+
+
+def feedback_content(turn: TurnRow, better: str | None = None) -> Content:
+    """The reply, each score with its word and evidence, the tip and a better reply."""
+    parts: list[str | tuple[str, str]] = [("Your reply", "bold"), "\n", f"“{turn.text}”", "\n"]
+    scores = turn.scores or {}
+    evidence = turn.evidence or {}
+    for dim in DIMENSIONS:
+        score = scores.get(dim)
+        shown = "-" if score is None else str(score)
+        parts += ["\n", (f"{LABELS[dim]}: {shown} ({level(score)})", "bold")]
+        if evidence.get(dim):
+            parts += ["\n", f"  {evidence[dim]}"]
+    if turn.tip:
+        parts += ["\n\n", ("Tip", "bold"), "\n", turn.tip]
+    if better:
+        parts += ["\n\n", ("A stronger reply here", "bold"), "\n", f"“{better}”"]
+    return Content.assemble(*parts)
+
+
+class FeedbackScreen(ModalScreen[None]):
+    """Shows `feedback_content` for the latest graded reply; Escape closes."""
+
+    BINDINGS = [
+        Binding("escape,ctrl+f,f3,q", "dismiss", "Close"),
+    ]
+
+    def __init__(self, turn: TurnRow, better: str | None = None) -> None:
+        super().__init__()
+        self.turn = turn
+        self.better = better
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="feedback-body") as body:
+            body.border_title = "Feedback on your last reply"
+            yield Static(feedback_content(self.turn, self.better), id="feedback-text")
+        yield Footer()

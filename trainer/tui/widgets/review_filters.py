@@ -1,0 +1,95 @@
+"""The sessions table's filter bar and the filter it stands for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input
+
+from trainer.store import SessionSummary
+
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("trainee", "trainee"),
+    ("scenario", "scenario"),
+    ("sector", "sector"),
+    ("date_from", "from YYYY-MM-DD"),
+    ("date_to", "to YYYY-MM-DD"),
+    ("outcome", "outcome"),
+)
+
+
+@dataclass(frozen=True)
+class SessionFilter:
+    """Case-insensitive substring matches plus an inclusive date range (UTC days)."""
+
+    trainee: str = ""
+    scenario: str = ""
+    sector: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    outcome: str = ""
+
+    def matches(self, s: SessionSummary) -> bool:
+        day = (s.started if s.started.tzinfo else s.started.replace(tzinfo=UTC)).astimezone(UTC)
+        outcome = s.outcome or "unfinished"
+        return (
+            self.trainee.casefold() in s.trainee.casefold()
+            and (
+                self.scenario.casefold() in s.scenario_id.casefold()
+                or self.scenario.casefold() in s.scenario_title.casefold()
+            )
+            and self.sector.casefold() in s.sector.casefold()
+            and self.outcome.casefold() in outcome.casefold()
+            and (self.date_from is None or day.date() >= self.date_from)
+            and (self.date_to is None or day.date() <= self.date_to)
+        )
+
+
+def _date(text: str) -> date | None:
+    """A typed date; raises ValueError on anything but an empty box or YYYY-MM-DD."""
+    text = text.strip()
+    return datetime.strptime(text, "%Y-%m-%d").date() if text else None
+
+
+class FilterBar(Horizontal):
+    """One input per filter; posts `FilterBar.Changed` whenever a valid filter is typed."""
+
+    @dataclass
+    class Changed(Message):
+        """The filter the table should apply now."""
+
+        filter: SessionFilter
+
+    def compose(self) -> ComposeResult:
+        for field, placeholder in FIELDS:
+            yield Input(placeholder=placeholder, id=f"filter-{field}", classes="review-filter")
+
+    def current(self) -> SessionFilter:
+        """The filter typed so far; invalid dates are ignored (and the box marked)."""
+        values: dict[str, str] = {f: self.query_one(f"#filter-{f}", Input).value for f, _ in FIELDS}
+        dates: dict[str, date | None] = {}
+        for key in ("date_from", "date_to"):
+            box = self.query_one(f"#filter-{key}", Input)
+            try:
+                dates[key] = _date(values[key])
+                box.remove_class("-bad-date")
+            except ValueError:
+                dates[key] = None
+                box.add_class("-bad-date")
+        return SessionFilter(
+            trainee=values["trainee"].strip(),
+            scenario=values["scenario"].strip(),
+            sector=values["sector"].strip(),
+            outcome=values["outcome"].strip(),
+            **dates,
+        )
+
+    @on(Input.Changed, ".review-filter")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(self.current()))
