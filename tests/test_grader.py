@@ -66,7 +66,9 @@ def test_blame_dismissal_and_sarcasm_score_low_everywhere(grader: Any, reply: st
 
 
 def test_apology_kinds_are_told_apart(grader: Any) -> None:
-    sincere = grade(grader, "I'm sorry, we got your repair wrong twice. I'll replace the screen today.")
+    sincere = grade(
+        grader, "I'm sorry, we got your repair wrong twice. I'll replace the screen today."
+    )
     formulaic = grade(grader, "We apologize for any inconvenience caused.")
     non_apology = grade(grader, "I'm sorry you feel that way.")
     assert sincere.scores["apology"] >= 75
@@ -92,7 +94,10 @@ def test_a_reply_that_does_one_thing_well_scores_high_on_that_only(grader: Any) 
 def test_name_and_boilerplate_alone_are_not_personal(grader: Any) -> None:
     r = grade(grader, "Thank you for contacting us, Dana. We value your business.")
     assert r.scores["personalization"] <= 15
-    assert "boilerplate" in r.evidence["personalization"] or "name only" in r.evidence["personalization"]
+    assert (
+        "boilerplate" in r.evidence["personalization"]
+        or "name only" in r.evidence["personalization"]
+    )
 
 
 def test_empty_long_and_odd_input(grader: Any) -> None:
@@ -101,7 +106,11 @@ def test_empty_long_and_odd_input(grader: Any) -> None:
     assert set(empty.evidence.values()) == {"empty reply"}
     long = grade(grader, "I'm sorry about the third visit. " * 4000)
     assert long.truncated and all("4,000" in e for e in long.evidence.values())
-    for odd in ["😡😡 sorry!!", "Lo siento mucho, Dana. Su pantalla parpadea.", "sorry\x00\x07\x1b[31m third"]:
+    for odd in [
+        "😡😡 sorry!!",
+        "Lo siento mucho, Dana. Su pantalla parpadea.",
+        "sorry\x00\x07\x1b[31m third",
+    ]:
         r = grade(grader, odd)
         assert all(0 <= r.scores[d] <= 100 for d in DIMENSIONS)
 
@@ -147,7 +156,7 @@ def test_text_helpers() -> None:
 def test_isotonic_and_spearman() -> None:
     import numpy as np
 
-    kx, ky = isotonic(np.array([10, 20, 30, 40]), np.array([0, 2, 1, 2]))
+    _kx, ky = isotonic(np.array([10, 20, 30, 40]), np.array([0, 2, 1, 2]))
     assert list(ky) == sorted(ky)
     curve = fit_curve([5, 20, 40, 60, 90], [0, 0, 1, 2, 2])
     mapped = [curve.apply(s) for s in (0, 5, 40, 90, 100)]

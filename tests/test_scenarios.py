@@ -57,7 +57,7 @@ def test_whole_library_validates(library: Library) -> None:
 
 
 def test_two_or_more_per_sector_and_every_difficulty(library: Library) -> None:
-    sectors = Counter(s.sector for s in library.scenarios)
+    sectors: Counter[str] = Counter(s.sector for s in library.scenarios)
     for sector in SECTORS:
         assert sectors[sector] >= 2, sector
     assert {s.difficulty for s in library.scenarios} == {1, 2, 3, 4, 5}
@@ -108,7 +108,9 @@ def test_files_link_the_schema_and_schema_is_in_sync() -> None:
     for path in folder.glob("*.yaml"):
         assert path.read_text(encoding="utf-8").startswith(SCHEMA_URL_COMMENT + "\n"), path
     committed = json.loads((folder / "schema.json").read_text(encoding="utf-8"))
-    assert committed == json_schema(), "regenerate: empathy-trainer scenarios schema > trainer/library/schema.json"
+    assert committed == json_schema(), (
+        "regenerate: empathy-trainer scenarios schema > trainer/library/schema.json"
+    )
 
 
 # --- broken files -------------------------------------------------------------------------

@@ -39,7 +39,10 @@ def test_validate_broken_lists_every_problem_and_fails() -> None:
     assert "Traceback" not in out.stdout + out.stderr
     lines = out.stdout.splitlines()
     assert f"{BROKEN}/unknown-key.yaml:13:3: unknown field 'moood'; did you mean 'mood'?" in lines
-    assert f"{BROKEN}/yaml-syntax.yaml:12:25: YAML syntax error: mapping values are not allowed here" in lines
+    assert (
+        f"{BROKEN}/yaml-syntax.yaml:12:25: YAML syntax error: mapping values are not allowed here"
+        in lines
+    )
     assert (
         f"{BROKEN}/duplicates/b.yaml:2:5: duplicate scenario id 'same-id' "
         f"(also in {BROKEN}/duplicates/a.yaml)"

@@ -47,7 +47,9 @@ def play(session: Session, replies: list[str]) -> None:
         session.submit(reply)
 
 
-def test_good_replies_resolve(scenario: Any, store: Any, grader: Any, scripted_customer: Any) -> None:
+def test_good_replies_resolve(
+    scenario: Any, store: Any, grader: Any, scripted_customer: Any
+) -> None:
     session = Session.start(scenario, "ann", store, grader, scripted_customer, seed=1)
     assert session.opening.text == scenario.opening and session.opening.role == "customer"
     assert [f.id for f in session.revealed_facts] == scenario.stages[0].reveals
@@ -177,7 +179,11 @@ def test_resume_rebuilds_the_same_state(
     live.grade(GOOD[1])  # the process dies before the customer answers
     back = Session.resume(live.id, scenario, store, grader, scripted_customer)
     assert back.awaiting_customer
-    assert (back.mood, back.stage.id, back.turns_left) == (live.mood, live.stage.id, live.turns_left)
+    assert (back.mood, back.stage.id, back.turns_left) == (
+        live.mood,
+        live.stage.id,
+        live.turns_left,
+    )
     assert [f.id for f in back.revealed_facts] == [f.id for f in live.revealed_facts]
     answer = back.respond()
     assert answer.idx == 4 and not back.awaiting_customer
@@ -219,6 +225,9 @@ def test_mood_rule_is_deterministic_scaled_and_clamped() -> None:
     assert next_mood(50, good, {}, plain) == next_mood(50, good, {}, plain)
     assert next_mood(50, good, {}, calm).change == 2 * next_mood(50, good, {}, plain).change
     assert next_mood(50, bad, {"blamed": True}, plain).change > next_mood(50, bad, {}, plain).change
-    assert next_mood(50, bad, {"dismissive": True}, plain).change > next_mood(50, bad, {}, plain).change
+    assert (
+        next_mood(50, bad, {"dismissive": True}, plain).change
+        > next_mood(50, bad, {}, plain).change
+    )
     assert next_mood(95, bad, {"blamed": True}, plain).after == 100
     assert next_mood(3, good, {"apologized": True}, plain).after == 0

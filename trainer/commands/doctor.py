@@ -109,15 +109,14 @@ def check_customer_model(package: str = CUSTOMER_PACKAGE) -> Check:
         )
     gguf_path = ggufs[0]
     try:
+        # Reading the GGUF header and vocabulary proves the file is whole and has a tokenizer,
+        # in a second or two; converting the weights is the customer backend's job.
         from gguf import GGUFReader
 
         reader = GGUFReader(gguf_path)
+        arch = reader.fields["general.architecture"].contents()
+        vocab = len(reader.fields["tokenizer.ggml.tokens"].data)
         tensors = len(reader.tensors)
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        from transformers import AutoTokenizer
-
-        tokenizer = AutoTokenizer.from_pretrained(str(folder), gguf_file=gguf_path.name)
-        tokens = len(tokenizer("Hello, I'd like a refund.")["input_ids"])
     except Exception as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return Check(
@@ -129,8 +128,8 @@ def check_customer_model(package: str = CUSTOMER_PACKAGE) -> Check:
     size_mb = gguf_path.stat().st_size / 1e6
     return Check(
         "customer model",
-        tensors > 0 and tokens > 0,
-        f"{gguf_path.name} ({size_mb:.0f} MB, {tensors} tensors, tokenizer OK)",
+        tensors > 0 and vocab > 0,
+        f"{gguf_path.name} ({size_mb:.0f} MB, {arch}, {tensors} tensors, {vocab}-token vocabulary)",
         fix + " --force-reinstall",
     )
 

@@ -100,7 +100,7 @@ def _open(path: str) -> IO[str] | contextlib.nullcontext[IO[str]]:
     if path == "-":
         return contextlib.nullcontext(sys.stdin)  # never close the caller's stdin
     try:
-        return open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
+        return open(path, encoding="utf-8", errors="replace")
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
     except OSError as exc:
@@ -133,16 +133,17 @@ def grade_stream(args: argparse.Namespace, fh: IO[str], out: IO[str]) -> None:
     """Grade every non-blank line in order; bad lines get an error line and the rest go on."""
     from trainer.grader.calibration import CalibrationError
 
-    grader = None
+    grader: Any = None  # loaded on the first good line, so all-bad input stays fast
     for chunk in _chunks(fh):
         parsed = [parse_line(line) for line in chunk]
         good = [p for p, _ in parsed if p is not None]
-        if good and grader is None:
-            grader = _load(args)
-        try:
-            results = iter(grader.grade_many([p.request() for p in good], raw=args.raw)) if good else iter([])
-        except CalibrationError as exc:
-            raise UserError(str(exc)) from None
+        results: Iterator[GradeResult] = iter([])
+        if good:
+            grader = grader or _load(args)
+            try:
+                results = iter(grader.grade_many([p.request() for p in good], raw=args.raw))
+            except CalibrationError as exc:
+                raise UserError(str(exc)) from None
         for p, error in parsed:
             row = error if p is None else result_json(p.id, next(results))
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -166,7 +167,7 @@ def calibrate(args: argparse.Namespace) -> int:
                 for d, v in ratings.items()
             )
             if parsed is None or not valid:
-                why = error["error"] if error else "needs \"ratings\": {dimension: 0-2, ...}"
+                why = error["error"] if error else 'needs "ratings": {dimension: 0-2, ...}'
                 print(f"{args.calibrate}:{number}: skipped: {why}", file=sys.stderr)
                 continue
             rows.append((parsed, ratings))  # type: ignore[arg-type]
@@ -182,7 +183,9 @@ def calibrate(args: argparse.Namespace) -> int:
     print(f"{'dimension':<16} {'n':>4} {'spearman before':>16} {'after':>7}")
     fitted = 0
     for dim in DIMENSIONS:
-        pairs = [(res.scores[dim], r[dim]) for (_, r), res in zip(rows, results, strict=True) if dim in r]
+        pairs = [
+            (res.scores[dim], r[dim]) for (_, r), res in zip(rows, results, strict=True) if dim in r
+        ]
         raw_scores, human = [p[0] for p in pairs], [float(p[1]) for p in pairs]
         if len(pairs) < 3 or len(set(human)) < 2:
             print(f"{dim:<16} {len(pairs):>4} {'(too few varied ratings, not fitted)':>24}")
@@ -194,7 +197,9 @@ def calibrate(args: argparse.Namespace) -> int:
         fitted += 1
         print(f"{dim:<16} {len(pairs):>4} {_fmt(before_r):>16} {_fmt(after_r):>7}")
     if not fitted:
-        raise UserError(f"{args.calibrate}: need at least 3 lines with two different ratings per dimension")
+        raise UserError(
+            f"{args.calibrate}: need at least 3 lines with two different ratings per dimension"
+        )
     saved.models[grader.model_id] = curves
     path = cal.save(saved, locations.calibration_file())
     print(f"saved calibration for {fitted} dimension(s) to {path}")

@@ -84,7 +84,7 @@ def fp32_agreement(backend: Any) -> tuple[float, float]:
     loaded = backend.loaded
     text = (DATA / "transcript.txt").read_text(encoding="utf-8")
     ids = loaded.tokenizer(text, return_tensors="pt").input_ids
-    path = loaded.model.name_or_path
+    path = loaded.reference_path
     reference = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32).eval()
     with torch.inference_mode():
         ref = reference(input_ids=ids).logits[0].float()

@@ -16,7 +16,7 @@ MAX_WORDS = 45
 _EMPLOYEE = [
     (
         r"\b(i'?ll|i will|we'?ll|we will|i'?m going to|we'?re going to|i can|we can)\s+(personally\s+)?"
-        r"(fix|repair|help|check|look|get it|sort|refund|replace|take care|make sure|order|arrange|"
+        r"(fix|repair|help|check|look|get it|get you|sort|refund|replace|take care|make sure|order|arrange|"
         r"escalate|do my best|assist)\b",
         "promises like the employee",
     ),

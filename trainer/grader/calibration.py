@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ class Curve(BaseModel):
     n: int = 0
 
     def apply(self, value: float) -> int:
-        return int(round(float(np.interp(value, self.x, self.y))))
+        return round(float(np.interp(value, self.x, self.y)))
 
 
 class Calibration(BaseModel):
@@ -68,12 +69,12 @@ def fit_curve(raw: list[float], ratings: list[float]) -> Curve:
     return Curve(x=xs, y=ys, n=len(raw))
 
 
-def spearman(a: list[float], b: list[float]) -> float | None:
+def spearman(a: Sequence[float], b: Sequence[float]) -> float | None:
     """Spearman rank correlation with average ranks for ties (None when undefined)."""
     if len(a) < 3:
         return None
 
-    def ranks(v: list[float]) -> np.ndarray:
+    def ranks(v: Sequence[float]) -> np.ndarray:
         arr = np.asarray(v, dtype=float)
         order = arr.argsort(kind="stable")
         r = np.empty(len(arr))

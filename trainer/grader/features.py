@@ -45,6 +45,8 @@ class Features:
     coverage: list[Coverage]
     listening: float  # weighted coverage 0..1
     keyword_recall: float
+    shared: int  # distinct content words of the customer's that the reply uses
+    covered: int  # customer clauses carried back (by words or meaning)
     carried: list[str]  # reply phrases that echo the customer
     interpretation: bool
     feelings: list[str]
@@ -189,10 +191,23 @@ def extract(
     apology_match = banks["apology"].find(low)
     non_apology = bank_hit("non_apology") if apology_match else None
     dismissive = bank_hit("dismissive")
-    skip = [(m.start(), m.end()) for m in re.finditer(r"calm down|sorry (if|that )?you", low)]
+    skip = [(m.start(), m.end()) for m in re.finditer(r"calm down", low)]
+    if non_apology:
+        skip += [(c.start, c.end) for c in reply.clauses if non_apology in c.text]
     feelings = _feelings(low, banks.feeling_words, skip)
     ack_per_clause = sims("acknowledgement")
     ack_quote = _quote(text, banks["acknowledgement"].find(low), 40)
+    if non_apology:  # "sorry if you feel..." resembles validation but is the opposite
+        ack_per_clause = np.array(
+            [
+                0.0 if non_apology in c.text else s
+                for c, s in zip(reply.clauses, ack_per_clause, strict=True)
+            ]
+        )
+        if ack_quote and (
+            ack_quote in non_apology or non_apology in _clause_of(reply, text.find(ack_quote))
+        ):
+            ack_quote = None
     if ack_quote is None and len(ack_per_clause) and ack_per_clause.max() >= 0.55:
         ack_quote = reply.clauses[int(ack_per_clause.argmax())].text
 
@@ -225,6 +240,8 @@ def extract(
         coverage=coverage,
         listening=listening,
         keyword_recall=recall,
+        shared=len(set(all_customer) & reply_stems),
+        covered=sum(c.score >= 0.5 for c in coverage),
         carried=carried,
         interpretation=bank_hit("interpretation") is not None,
         feelings=feelings,

@@ -48,9 +48,7 @@ class EmbeddingGrader:
         curves = {} if raw else calibration.load().models.get(self.model_id, {})
         results = []
         for req, reply, truncated, customer, facts, strong in prepared:
-            results.append(
-                self._one(req, reply, truncated, customer, facts, strong, docs, curves)
-            )
+            results.append(self._one(req, reply, truncated, customer, facts, strong, docs, curves))
         return results
 
     def _one(

@@ -26,7 +26,7 @@ def _q(items: list[str], limit: int = 3) -> str:
 
 
 def _clip(x: float) -> int:
-    return int(round(max(0.0, min(1.0, x)) * 100))
+    return round(max(0.0, min(1.0, x)) * 100)
 
 
 def _missed(f: Features) -> list[str]:
@@ -35,7 +35,12 @@ def _missed(f: Features) -> list[str]:
 
 
 def listening(f: Features, missed: list[str]) -> tuple[float, str]:
-    raw = 0.75 * f.listening + 0.35 * f.keyword_recall + (0.1 if f.interpretation else 0.0)
+    raw = (
+        0.45 * f.listening
+        + 0.25 * min(1.0, f.covered / 3)
+        + 0.3 * min(1.0, f.shared / 5)
+        + (0.1 if f.interpretation else 0.0)
+    )
     if f.carried:
         text = f"carried back {_q(f.carried, 4)}"
     elif f.interpretation:
@@ -51,9 +56,13 @@ def acknowledgement(f: Features, listen: float) -> tuple[float, str]:
     validated = max(float(f.ack_quote is not None), (f.ack_sim - 0.35) / 0.35)
     named = min(1.0, len(f.feelings) / 2)
     touched = validated > 0.3 or named > 0
-    impact = min(1.0, listen * 1.5) if touched else 0.0
-    raw = 0.45 * validated + 0.35 * named + 0.2 * impact
+    # A personal apology for what happened to them is a partial acknowledgement too.
+    contrite = bool(f.apology_quote) and not (f.non_apology or f.formulaic)
+    impact = min(1.0, listen * 1.5) if touched or contrite else 0.0
+    raw = 0.5 * validated + 0.4 * named + 0.1 * impact + 0.15 * contrite * (0.5 + impact)
     if not touched:
+        if contrite and impact >= 0.5:
+            return raw, "apologises for what it cost them but names no feeling"
         return raw, "names no feeling and no impact on them"
     parts = []
     if f.feelings:
@@ -76,7 +85,7 @@ def apology(f: Features, listen: float) -> tuple[float, str]:
         if f.responsibility:
             return raw, f"owns it ('{shorten(f.responsibility)}') but never apologises"
         return raw, "no apology"
-    if f.non_apology and not f.responsibility:
+    if f.non_apology:
         return 0.03, f"non-apology: '{shorten(f.non_apology)}' puts it on the customer"
     if f.formulaic and not f.responsibility and specific < 0.5:
         raw = 0.3 + 0.1 * repair
@@ -101,7 +110,7 @@ def apology(f: Features, listen: float) -> tuple[float, str]:
 
 
 def personalization(f: Features, listen: float, ack: float) -> tuple[float, str]:
-    specific = min(1.0, 0.7 * f.listening + 0.5 * f.keyword_recall)
+    specific = min(1.0, 0.6 * min(1.0, f.shared / 4) + 0.4 * min(1.0, f.covered / 3))
     facts = min(1.0, len(f.facts_used) / 2)
     name = 0.1 if f.name_used and specific > 0.15 else 0.03 if f.name_used else 0.0
     raw = 0.7 * specific + 0.15 * facts + name + 0.1 * min(1.0, ack * listen * 2)
@@ -142,8 +151,12 @@ def _tip(f: Features, scores: dict[str, int], missed: list[str]) -> str:
         if f.non_apology:
             return "Apologise for what went wrong, not for how they feel, and offer a fix."
         if f.formulaic:
-            return "Swap 'any inconvenience' for the actual failure, and say what you'll do by when."
-        return "Apologise for the specific failure, own it ('that's on us') and offer a concrete fix."
+            return (
+                "Swap 'any inconvenience' for the actual failure, and say what you'll do by when."
+            )
+        return (
+            "Apologise for the specific failure, own it ('that's on us') and offer a concrete fix."
+        )
     return f"Make it about them: use their name and a detail only they gave, e.g. '{detail}'."
 
 

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from trainer.grader.base import MAX_REPLY_CHARS
+from trainer.locations import package_data
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 # Sentence ends, semicolons, dashes and the conjunctions that start a new thought.
@@ -16,23 +17,14 @@ _CLAUSE_BREAK = re.compile(
 )
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[^\W\d_]+(?:['\u2019][^\W\d_]+)*", re.UNICODE)
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are aren't as at be because been
-    before being below between both but by can can't cannot could couldn't did didn't do does
-    doesn't doing don't down during each even ever every few for from further get got had hadn't
-    has hasn't have haven't having he he'd he'll he's her here here's hers herself him himself his
-    how how's i i'd i'll i'm i've if in into is isn't it it's its itself just let's like me more
-    most much must mustn't my myself no nor not now of off on once only or other ought our ours
-    ourselves out over own really same shan't she she'd she'll she's should shouldn't so some
-    still such than that that's the their theirs them themselves then there there's these they
-    they'd they'll they're they've this those through to too under until up upon us very was
-    wasn't we we'd we'll we're we've were weren't what what's when when's where where's which
-    while who who's whom why why's will with won't would wouldn't yes yet you you'd you'll you're
-    you've your yours yourself yourselves okay ok oh well right sure please thanks thank one
-    again already anything something someone nothing everything anyone everyone time way thing
-    things know want need going gonna told tell said say says make made take took see look let
-    come came back put way lot bit kind""".split()
-)
+
+def _stopwords() -> frozenset[str]:
+    path = package_data("grader", "data", "stopwords.txt")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+STOPWORDS = _stopwords()
 
 NUMBER_WORDS = {
     "one": "1", "first": "1", "once": "1", "two": "2", "second": "2", "twice": "2",
@@ -86,7 +78,9 @@ def clauses(text: str) -> list[Clause]:
 
 def words(text: str) -> list[tuple[str, int, int]]:
     """Lower-cased word tokens with spans."""
-    return [(m.group().lower().replace("\u2019", "'"), m.start(), m.end()) for m in _WORD.finditer(text)]
+    return [
+        (m.group().lower().replace("\u2019", "'"), m.start(), m.end()) for m in _WORD.finditer(text)
+    ]
 
 
 def stem(word: str) -> str:

@@ -142,13 +142,8 @@ class TrainerApp(App[None]):
 
     def set_trainee(self, name: str) -> None:
         """Use and remember a trainee name."""
-        from trainer.config import save_setting
-
         self.trainee = name
-        try:
-            save_setting("trainee", name)
-        except OSError as exc:
-            self.notify(f"Could not save your name: {exc.strerror}", severity="warning")
+        self.remember("trainee", name)
 
     # --- actions --------------------------------------------------------------------
 
@@ -158,6 +153,14 @@ class TrainerApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
+        self.remember("theme", self.theme)
+
+    @work(thread=True, exit_on_error=False, group="settings", name="save-setting")
+    def remember(self, key: str, value: str) -> None:
+        """Write one setting to config.toml (off the event loop: it is file I/O)."""
+        from trainer.config import save_setting
+
+        save_setting(key, value)
 
 
 def build_app(

@@ -39,6 +39,13 @@ def matches(scenario: Scenario, text: str, sector: str | None, difficulty: int |
     return all(word in haystack for word in text.lower().split())
 
 
+def option_label(scenario: Scenario) -> Content:
+    """Title on one line, sector and level underneath."""
+    return Content.assemble(
+        scenario.title, "\n", (f"  {scenario.sector} · level {scenario.difficulty}", "dim")
+    )
+
+
 def scenario_detail(scenario: Scenario) -> Content:
     parts: list[str | tuple[str, str]] = [
         (scenario.title, "bold"),
@@ -82,18 +89,23 @@ class HomeScreen(Screen[None]):
             with Vertical(id="home-left"):
                 with Horizontal(id="trainee-row"):
                     yield Label("Trainee", id="trainee-label")
-                    yield Input(self.app.trainee, id="trainee", placeholder="your name")
-                yield Input(id="search", placeholder="Search scenarios (title, tags, customer)")
+                    yield Input(self.app.trainee, id="trainee", placeholder="your name", compact=True)
+                yield Input(id="search", placeholder="Search scenarios…", compact=True)
                 with Horizontal(id="filters"):
-                    yield Select([(s, s) for s in sectors], prompt="Any sector", id="sector")
                     yield Select(
-                        [(f"Level {d}", d) for d in range(1, 6)], prompt="Any level", id="level"
+                        [(s, s) for s in sectors], prompt="Any sector", id="sector", compact=True
+                    )
+                    yield Select(
+                        [(f"Level {d}", d) for d in range(1, 6)],
+                        prompt="Any level",
+                        id="level",
+                        compact=True,
                     )
                 yield OptionList(id="scenarios")
             with VerticalScroll(id="home-right"):
-                yield Static(id="scenario-detail")
                 yield Static(id="resume-box", markup=False)
                 yield Static(id="notes-box")
+                yield Static(id="scenario-detail")
                 yield Static("Recent sessions", classes="home-heading")
                 yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -138,7 +150,7 @@ class HomeScreen(Screen[None]):
         shown = self.shown_scenarios()
         options.clear_options()
         options.add_options(
-            [Option(f"{s.title}  [{s.sector}, level {s.difficulty}]", id=s.id) for s in shown]
+            [Option(option_label(s), id=s.id) for s in shown]
         )
         if shown:
             options.highlighted = 0

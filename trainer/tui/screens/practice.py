@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -75,7 +75,7 @@ class PracticeScreen(Screen[None]):
         yield Static(title, id="practice-title", markup=False)
         with Horizontal(id="practice-body"):
             yield ConversationLog(self.first_name, id="conversation")
-            with Vertical(id="side"):
+            with VerticalScroll(id="side"):
                 yield MoodMeter(id="mood")
                 yield ScoreChips(id="chips")
                 yield ContextPanel(id="context")
@@ -335,8 +335,8 @@ class PracticeScreen(Screen[None]):
         self.app.push_screen(FeedbackScreen(self.last_graded, better))
 
     def action_undo(self) -> None:
-        if self.finished:
-            self.notify("The conversation is over: press ctrl+d for your debrief.")
+        if self.finished and self.session is not None and self.session.outcome is None:
+            self.notify("You ended this session: press ctrl+d for your debrief.")
             return
         session = self._ready("Undo")
         if session is not None:
@@ -353,6 +353,7 @@ class PracticeScreen(Screen[None]):
         self.last_graded = graded[-1] if graded else None
         self.query_one(ScoreChips).scores = graded[-1].scores if graded else None
         self._sync_panels()
+        self.finished = bool(self.session.finished)
         reply = self.query_one(ReplyBox)
         if event.reply and not reply.text.strip():
             reply.text = event.reply

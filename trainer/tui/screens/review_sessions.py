@@ -158,11 +158,12 @@ class SessionsScreen(Screen[None]):
             # Three letters and no arrow: the title line names the sort, and 80 columns is tight.
             table.add_column(SHORT[d], key=d, width=3)
         for s in self.shown_sessions():
-            date = s.started.strftime("%Y-%m-%d %H:%M" if wide else "%Y-%m-%d")
+            date = s.started.strftime("%Y-%m-%d %H:%M" if wide else "%y-%m-%d")
+            widths = {key: (wide_w if wide else narrow_w) for key, _, narrow_w, wide_w in COLUMNS}
             cells: list[str] = [
-                _cut(s.trainee, (wide and 18) or 11),
-                _cut(s.scenario_id, (wide and 28) or 14),
-                _cut(s.sector, (wide and 12) or 7),
+                _cut(s.trainee, widths["trainee"]),
+                _cut(s.scenario_id, widths["scenario"]),
+                _cut(s.sector, widths["sector"]),
                 date,
                 s.outcome or "unfinished",
             ]

@@ -25,7 +25,7 @@ class ScoreChip(Static):
         self.set_classes(f"score-chip -{name}")
         label = LABELS[self.dimension]
         if score is None:
-            self.update(f"{label:<16}  -  no reply yet")
+            self.update(f"{label:<16}  -  not yet")
         else:
             self.update(f"{label:<16}{score:>3}  {name}")
 
