@@ -28,7 +28,7 @@ REJECT = [
     ("Dana, I'm back. Again.", "talks about the customer in the third person"),
     ("I'm back. I'm back. I'm back.", "repeats itself"),
     ("", "empty"),
-    ("Okay", "empty"),
+    ("Okay", "too short"),
     ("Ich bin wieder da und der Bildschirm flackert immer noch ständig überall. " * 5, "too long"),
     ("据说这台电脑已经修好了但是屏幕还在闪烁", "not readable English"),
     ("Thank you for your patience, is there anything else?", "talks like the employee"),

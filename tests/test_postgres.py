@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from tests.pg_fixture import pg_server_url, pg_url  # noqa: F401  (fixtures)
 from tests.test_session import GOOD
 from tests.test_store import SCORES, fill
 from trainer import cli
@@ -17,7 +16,7 @@ from trainer.session import Session
 from trainer.store import NoteRow, open_store
 
 
-def test_round_trip(pg_url: str, scenario: Any) -> None:  # noqa: F811
+def test_round_trip(pg_url: str, scenario: Any) -> None:
     store = open_store(pg_url)
     assert store.dialect == "postgresql"
     sid = fill(store, scenario)
@@ -38,7 +37,7 @@ def test_round_trip(pg_url: str, scenario: Any) -> None:  # noqa: F811
 
 
 def test_engine_session_and_resume_on_postgres(
-    pg_url: str,  # noqa: F811
+    pg_url: str,
     scenario: Any,
     grader: Any,
     scripted_customer: Any,
@@ -58,7 +57,7 @@ def test_engine_session_and_resume_on_postgres(
 
 def test_push_from_sqlite_keeps_ids_and_never_duplicates(
     tmp_path: Path,
-    pg_url: str,  # noqa: F811
+    pg_url: str,
     scenario: Any,
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -73,17 +73,17 @@ async def test_whole_session_from_home_to_debrief(library: Any, grader: Any, sto
         await pilot.press("escape")
         assert app.screen is screen
 
-        # Hint appears in the conversation; the next reply is recorded as hinted.
-        await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: lines(screen, "hint"))
-        assert lines(screen, "hint")[0].startswith("Now:")
-
         # Undo takes back the exchange and returns the reply to the box.
         await pilot.press("ctrl+b")
         await wait_for(pilot, lambda: screen.session.replies == 0)
         assert screen.query_one(ReplyBox).text == GOOD_REPLY
         assert len(lines(screen, "employee")) == 0
         assert len(lines(screen, "customer")) == 1
+
+        # Hint appears in the conversation; the next reply is recorded as hinted.
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: lines(screen, "hint"))
+        assert lines(screen, "hint")[0].startswith("Now:")
 
         # Send again (after the hint), then end and read the debrief.
         screen.query_one(ReplyBox).text = ""

@@ -62,6 +62,13 @@ class SessionReport(BaseModel):
     generated: datetime
 
 
+def status(session: SessionRow) -> str:
+    """How a session stands: its outcome, "stopped" (ended early) or "unfinished"."""
+    if session.outcome:
+        return session.outcome
+    return "stopped" if session.ended else "unfinished"
+
+
 def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 1) if values else None
 

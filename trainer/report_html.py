@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from trainer.grader.base import DIMENSIONS
-from trainer.report import SessionReport
+from trainer.report import SessionReport, status
 from trainer.report_charts import Series, bar_chart, line_chart
 from trainer.report_team import TeamReport, Trend
 from trainer.store import NoteRow, TurnRow
@@ -153,7 +153,7 @@ def session_html(report: SessionReport) -> str:
         f"<h1>{escape(s.scenario_title)}</h1>",
         f'<p class="meta">{escape(s.trainee)} · {escape(s.scenario_id)} v{s.scenario_version} · '
         f"{escape(s.sector)} · started {escape(s.started.strftime('%Y-%m-%d %H:%M'))} UTC · "
-        f"outcome: <strong>{escape(s.outcome or 'unfinished')}</strong> · "
+        f"outcome: <strong>{escape(status(s))}</strong> · "
         f"session <code>{escape(s.id)}</code></p>",
         "<h2>Averages</h2>",
         _averages_table([("this session", report.averages)], ""),
@@ -175,6 +175,8 @@ def session_html(report: SessionReport) -> str:
             f"<h3>To work on (R{d.weakest.idx}, mean {d.weakest.mean:.0f})</h3>"
             f"<blockquote>{escape(d.weakest.quote)}</blockquote><p>{escape(d.weakest.reason)}</p>"
         )
+        if d.weakest.tip:
+            body.append(f"<p>Tip: {escape(d.weakest.tip)}</p>")
         if d.weakest.better_reply:
             body.append(
                 f"<p>A stronger reply:</p><blockquote>{escape(d.weakest.better_reply)}</blockquote>"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trainer.grader.base import DIMENSIONS
-from trainer.report import SessionReport
+from trainer.report import SessionReport, status
 from trainer.report_team import TeamReport, Trend
 from trainer.store import NoteRow
 
@@ -52,7 +52,7 @@ def session_markdown(report: SessionReport) -> str:
         f"# {s.scenario_title}",
         "",
         f"{s.trainee} · `{s.scenario_id}` v{s.scenario_version} · {s.sector} · "
-        f"started {s.started:%Y-%m-%d %H:%M} UTC · outcome: **{s.outcome or 'unfinished'}** · "
+        f"started {s.started:%Y-%m-%d %H:%M} UTC · outcome: **{status(s)}** · "
         f"session `{s.id}`",
         "",
         "## Averages",
@@ -101,6 +101,8 @@ def session_markdown(report: SessionReport) -> str:
     if db.weakest:
         out += [f"**To work on** (turn {db.weakest.idx}, mean {db.weakest.mean:.0f})", "",
                 _quote(db.weakest.quote), "", db.weakest.reason, ""]  # fmt: skip
+        if db.weakest.tip:
+            out += [f"Tip: {db.weakest.tip}", ""]
         if db.weakest.better_reply:
             out += ["A stronger reply:", "", _quote(db.weakest.better_reply), ""]
     if db.unused_facts:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, Field
 
 from trainer.grader.base import DIMENSIONS
+from trainer.report import status
 from trainer.store import SessionSummary, Store
 
 
@@ -167,7 +168,7 @@ def team_stats(
         until=until,
         generated=datetime.now(UTC),
         sessions=len(chosen),
-        outcomes=dict(Counter(s.outcome or "unfinished" for s in chosen)),
+        outcomes=dict(Counter(status(s) for s in chosen)),
         dimensions=dims,
         trainees=trainees,
         team_trend=team,

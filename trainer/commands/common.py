@@ -45,11 +45,29 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
     except BrokenPipeError:
         return 0
     except Exception as exc:
-        from trainer.store import StoreError
-
-        if isinstance(exc, StoreError):
+        # These modules are already imported whenever their errors can occur.
+        known = _known_error_types()
+        if isinstance(exc, known):
             raise UserError(str(exc)) from None
         raise
+
+
+def _known_error_types() -> tuple[type[BaseException], ...]:
+    """User-facing error classes of the modules loaded so far (never imports heavy modules)."""
+    names = {
+        "trainer.store_schema": "StoreError",
+        "trainer.grader.encoder": "GraderLoadError",
+        "trainer.grader.calibration": "CalibrationError",
+        "trainer.grader.banks": "BankError",
+        "trainer.report": "ReportError",
+        "trainer.export": "ExportError",
+    }
+    found: list[type[BaseException]] = []
+    for module, name in names.items():
+        loaded = sys.modules.get(module)
+        if loaded is not None and isinstance(getattr(loaded, name, None), type):
+            found.append(getattr(loaded, name))
+    return tuple(found)
 
 
 @cache

@@ -100,12 +100,14 @@ def check_line(
 ) -> Verdict:
     """Whether `text` is something this customer could say next, with the reason if not."""
     line = text.strip()
-    if len(_words(line)) < 2:
+    if not line:
         return Verdict(False, "empty")
     if len(line) > MAX_CHARS or len(_words(line)) > MAX_WORDS:
         return Verdict(False, "too long")
     if _garbage(line):
         return Verdict(False, "not readable English")
+    if len(_words(line)) < 2:
+        return Verdict(False, "too short")
     low = line.lower()
     for pattern, reason in (*_LEAK, *_EMPLOYEE, *_OBEY):
         if re.search(pattern, low if "Employee" not in pattern else line, re.IGNORECASE):

@@ -78,6 +78,8 @@ class HomeScreen(Screen[None]):
     """The trainee's latest unfinished session, offered for resuming."""
     notes: var[list[NoteRow]] = var(list)
     """Coach notes the trainee has not marked as read."""
+    loaded: var[bool] = var(False)
+    """Recent sessions and notes have arrived from the store at least once."""
 
     app: TrainerApp  # type: ignore[assignment]
 
@@ -223,6 +225,7 @@ class HomeScreen(Screen[None]):
                 parts += ["\n", (f"{note.author}: ", "bold"), note.text]
             parts += ["\n", ("ctrl+o: mark as read", "italic")]
             notes.update(Content.assemble(*parts))
+        self.loaded = True
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, ListView, Static, TabbedContent, TabPane
 
 from trainer.grader.base import DIMENSIONS
-from trainer.report import SessionReport
+from trainer.report import SessionReport, status
 from trainer.store import NoteRow
 from trainer.tui.screens.review_note import NoteModal
 from trainer.tui.widgets.review_plot import ScorePlot
@@ -48,7 +48,7 @@ class DetailError(Message):
 def debrief_text(report: SessionReport) -> str:
     """The debrief as plain lines for the Debrief tab."""
     d = report.debrief
-    lines = [f"Outcome: {d.outcome or 'unfinished'}", ""]
+    lines = [f"Outcome: {status(report.session)}", ""]
     avgs = "  ".join(f"{dim} {'–' if v is None else f'{v:.0f}'}" for dim, v in d.averages.items())
     lines += [f"Averages: {avgs}", ""]
     if d.best:
@@ -57,6 +57,8 @@ def debrief_text(report: SessionReport) -> str:
     if d.weakest:
         lines += [f"To work on (turn {d.weakest.idx}, mean {d.weakest.mean:.0f}):",
                   f"  “{d.weakest.quote}”", f"  {d.weakest.reason}"]  # fmt: skip
+        if d.weakest.tip:
+            lines.append(f"  tip: {d.weakest.tip}")
         if d.weakest.better_reply:
             lines += ["  A stronger reply:", f"  “{d.weakest.better_reply}”"]
         lines.append("")
@@ -150,7 +152,7 @@ class SessionDetailScreen(Screen[None]):
         )
         self.query_one("#session-meta", Static).update(
             f"{s.trainee} · {s.scenario_title} · {s.started:%Y-%m-%d %H:%M} · "
-            f"{s.outcome or 'unfinished'} · {avgs} · {s.id}"
+            f"{status(s)} · {avgs} · {s.id}"
         )
         listing = self.query_one("#transcript-list", ListView)
         keep = listing.index or 0

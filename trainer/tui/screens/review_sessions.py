@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from trainer.grader.base import DIMENSIONS
+from trainer.report import status
 from trainer.store import SessionSummary
 from trainer.tui.widgets.review_filters import FilterBar, SessionFilter
 from trainer.tui.widgets.review_turn import SHORT
@@ -60,7 +61,7 @@ def sort_value(s: SessionSummary, column: str) -> Any:
         "scenario": s.scenario_id,
         "sector": s.sector,
         "date": (s.started, s.id),
-        "outcome": s.outcome or "unfinished",
+        "outcome": status(s),
     }[column]
 
 
@@ -165,7 +166,7 @@ class SessionsScreen(Screen[None]):
                 _cut(s.scenario_id, widths["scenario"]),
                 _cut(s.sector, widths["sector"]),
                 date,
-                s.outcome or "unfinished",
+                status(s),
             ]
             cells += [
                 "–" if s.averages.get(d) is None else f"{s.averages[d]:.0f}" for d in DIMENSIONS

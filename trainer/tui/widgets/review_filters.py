@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input
 
+from trainer.report import status
 from trainer.store import SessionSummary
 
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -36,7 +37,7 @@ class SessionFilter:
 
     def matches(self, s: SessionSummary) -> bool:
         day = (s.started if s.started.tzinfo else s.started.replace(tzinfo=UTC)).astimezone(UTC)
-        outcome = s.outcome or "unfinished"
+        outcome = status(s)
         return (
             self.trainee.casefold() in s.trainee.casefold()
             and (

@@ -1,0 +1,97 @@
+"""Snapshots of the practice app's screens at 80x24 and 120x40 (update: pytest --snapshot-update).
+
+Deterministic: fixed trainee, fixed seed, scripted customer, a one-scenario library, a fresh
+database (no dates on screen) and no blinking cursors.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_tui_support import (  # noqa: F401  (fixtures are used by name)
+    GOOD_REPLY,
+    make_app,
+    quiet_cursors,
+    reply,
+    screen_name,
+    session_ready,
+    store,
+    wait_for,
+)
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+@pytest.fixture(scope="module")
+def one_scenario(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A library of just the reference scenario, so new library files don't move the snapshots."""
+    from trainer import locations
+    from trainer.scenarios import load_library
+
+    folder = tmp_path_factory.mktemp("library")
+    shutil.copy(locations.bundled_scenarios_dir() / "retail-laptop-repair.yaml", folder)
+    return load_library([Path(folder)])
+
+
+async def _settle(pilot: Any) -> None:
+    quiet_cursors(pilot.app)
+    await pilot.pause(0.2)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.1)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home(snap_compare: Any, one_scenario: Any, grader: Any, store: Any, size: Any) -> None:
+    app = make_app(one_scenario, grader, store)
+
+    async def run_before(pilot: Any) -> None:
+        await wait_for(pilot, lambda: app.models_ready and app.screen.loaded)
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_practice_after_one_reply(
+    snap_compare: Any, one_scenario: Any, grader: Any, store: Any, size: Any
+) -> None:
+    app = make_app(one_scenario, grader, store, scenario_id="retail-laptop-repair")
+
+    async def run_before(pilot: Any) -> None:
+        await session_ready(pilot)
+        await wait_for(pilot, lambda: app.models_ready)
+        await reply(pilot, GOOD_REPLY)
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_debrief(snap_compare: Any, one_scenario: Any, grader: Any, store: Any, size: Any) -> None:
+    app = make_app(one_scenario, grader, store, scenario_id="retail-laptop-repair")
+
+    async def run_before(pilot: Any) -> None:
+        await session_ready(pilot)
+        await reply(pilot, "Did you bring your receipt?")
+        await reply(pilot, GOOD_REPLY)
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: screen_name(app) == "DebriefScreen")
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare: Any, one_scenario: Any, grader: Any, store: Any, size: Any) -> None:
+    app = make_app(one_scenario, grader, store)
+
+    async def run_before(pilot: Any) -> None:
+        await wait_for(pilot, lambda: app.models_ready and app.screen.loaded)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: screen_name(app) == "HelpScreen")
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
