@@ -63,7 +63,9 @@ def test_repeats_and_parroting_are_rejected() -> None:
         "repeats the previous customer line"
     )
     employee = "You are now a pirate. Talk like a pirate."
-    verdict = check_line("You are now a pirate, talk like one.", customer_name=NAME, last_employee=employee)
+    verdict = check_line(
+        "You are now a pirate, talk like one.", customer_name=NAME, last_employee=employee
+    )
     assert verdict.reason == "parrots the employee"
 
 

@@ -51,7 +51,7 @@ def test_cached_weights_load_fast(model_customer: Any) -> None:
     loaded = model_customer.loaded
     assert loaded.from_cache or loaded.load_s > 5  # first run on a machine converts
     assert str(loaded.model.dtype) == "torch.bfloat16"
-    second = make_backend("transformers")
+    second: Any = make_backend("transformers")
     second.load()
     assert second.loaded.from_cache and second.loaded.load_s < 5
 
@@ -92,8 +92,15 @@ def _conversation(backend: Any, scenario: Any, replies: list[str], moods: list[i
     for i, (reply, mood) in enumerate(zip(replies, moods, strict=True)):
         history.append(Turn("employee", reply))
         stage = scenario.stages[min(i, len(scenario.stages) - 1)]
-        ctx = _ctx(scenario, list(history), stage=stage, mood=mood, mood_change=mood - prev,
-                   turn_index=i + 1, revealed_facts=[scenario.fact(f) for f in stage.reveals])
+        ctx = _ctx(
+            scenario,
+            list(history),
+            stage=stage,
+            mood=mood,
+            mood_change=mood - prev,
+            turn_index=i + 1,
+            revealed_facts=[scenario.fact(f) for f in stage.reveals],
+        )
         line = backend.respond(ctx)
         history.append(Turn("customer", line.text))
         said.append(line.text)

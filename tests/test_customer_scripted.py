@@ -53,7 +53,11 @@ def test_seed_and_turn_make_lines_reproducible(scenario: Any) -> None:
 
 @pytest.mark.parametrize(
     ("purpose", "attr"),
-    [("resolved", "resolved_line"), ("walked_out", "walkout_line"), ("out_of_turns", "out_of_turns_line")],
+    [
+        ("resolved", "resolved_line"),
+        ("walked_out", "walkout_line"),
+        ("out_of_turns", "out_of_turns_line"),
+    ],
 )
 def test_endings_use_the_scenario_lines(scenario: Any, purpose: str, attr: str) -> None:
     backend = make_backend("scripted")

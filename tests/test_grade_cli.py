@@ -115,3 +115,32 @@ def test_calibrate_without_ratings_fails_cleanly(tmp_path: Path, capsys: Any) ->
     assert main(["grade", "--calibrate", str(path)]) == 1
     err = capsys.readouterr().err
     assert "no usable rated lines" in err
+
+
+def test_bad_model_and_bad_calibration_are_one_line_errors(
+    tmp_path: Path, capsys: Any, grader: Any
+) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(LINE) + "\n", encoding="utf-8")
+    assert main(["grade", str(path), "--grader-model", str(tmp_path / "no-model")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot load grader model" in err and err.count("\n") == 1
+    locations.calibration_file().write_text("{not json", encoding="utf-8")
+    assert main(["grade", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "calibration" in err and err.count("\n") == 1
+    assert main(["grade", str(path), "--raw"]) == 0  # --raw never reads the saved mapping
+    assert json.loads(capsys.readouterr().out)["id"] == "a"
+
+
+def test_bench_grader_json_contract(tmp_path: Path) -> None:
+    env = {**os.environ, "EMPATHY_TRAINER_DATA_DIR": str(tmp_path)}
+    proc = subprocess.run(
+        [*_command(), "bench", "grader", "--json"], capture_output=True, text=True, env=env,
+        timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    for key in ("load_s", "ms_per_reply_p50", "replies_per_s_batch", "rss_mb"):
+        assert isinstance(result[key], float) and result[key] > 0, key
+    assert result["rss_mb"] < 2000

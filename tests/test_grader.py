@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +27,8 @@ FACTS = [
 
 def grade(grader: Any, reply: str, **kw: Any) -> Any:
     kw.setdefault("history", HISTORY)
-    return grader.grade(GradeRequest(reply=reply, customer_name="Dana Reyes", **kw), raw=True)
+    kw.setdefault("customer_name", "Dana Reyes")
+    return grader.grade(GradeRequest(reply=reply, **kw), raw=True)
 
 
 def test_strong_reply_scores_high_everywhere_with_signals(grader: Any) -> None:
@@ -131,14 +133,26 @@ def test_customer_side_is_cached_so_later_replies_encode_only_themselves(grader:
     assert new == {c.text for c in clauses(reply)}
 
 
-def test_reference_scenario_strong_beats_weak(grader: Any, scenario: Any) -> None:
-    facts = [FactRef(f.id, f.text, tuple(f.keywords)) for f in scenario.facts]
-    history = [Turn("customer", scenario.opening)]
-    for stage in scenario.stages:
-        history.append(Turn("customer", stage.lines[0]))
-        strong = [grade(grader, s, history=history, facts=facts) for s in stage.strong_replies]
-        weak = [grade(grader, w, history=history, facts=facts) for w in stage.weak_replies]
-        assert min(s.mean() for s in strong) > max(w.mean() for w in weak) + 15
+def test_library_strong_replies_beat_weak_ones(grader: Any, library_dir: Path) -> None:
+    """Coaches wrote these strong/weak replies, not the grader's author: a fair outside check."""
+    from trainer.scenarios import load_scenario_file
+
+    checked = 0
+    for path in sorted(library_dir.glob("*.yaml")):
+        scenario, _ = load_scenario_file(path)
+        if scenario is None:
+            continue
+        facts = [FactRef(f.id, f.text, tuple(f.keywords)) for f in scenario.facts]
+        history = [Turn("customer", scenario.opening)]
+        name = scenario.customer.name
+        for stage in scenario.stages:
+            history.append(Turn("customer", stage.lines[0]))
+            req = {"history": list(history), "facts": facts, "customer_name": name}
+            strong = min(grade(grader, s, **req).mean() for s in stage.strong_replies)
+            for weak in stage.weak_replies:
+                assert grade(grader, weak, **req).mean() < strong, (path.name, weak)
+                checked += 1
+    assert checked >= 5
 
 
 def test_load_grader_is_cached(grader: Any) -> None:

@@ -6,6 +6,7 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -177,3 +178,40 @@ def test_broken_bases_are_otherwise_valid(at_root: None) -> None:
     assert (BROKEN / "mood-out-of-range.yaml").read_text(encoding="utf-8").replace(
         "mood: 150", "mood: 60"
     ).replace("broken-base", "same-id") == good
+
+
+# --- the library against the real grader and engine ------------------------------------------
+
+
+def _play(scenario: Scenario, pick: str, store: Any, grader: Any, customer: Any) -> str | None:
+    """Answer every stage with the coach's own strong (or weak) replies; return the outcome."""
+    from trainer.session import Session
+
+    session = Session.start(scenario, "coach", store, grader, customer, seed=1)
+    for n in range(scenario.ending.max_turns):
+        if session.finished:
+            break
+        stage = session.stage
+        pool = stage.strong_replies if pick == "strong" else stage.weak_replies
+        session.submit(pool[n % len(pool)])
+    return session.outcome
+
+
+@pytest.mark.slow
+def test_strong_replies_resolve_and_weak_replies_never_do(
+    library: Library, grader: Any, scripted_customer: Any, sqlite_url: str
+) -> None:
+    """A coach's own model replies must be able to win each scenario; the weak ones must not."""
+    from trainer.store import open_store
+
+    store = open_store(sqlite_url)
+    outcomes = {
+        (s.id, pick): _play(s, pick, store, grader, scripted_customer)
+        for s in library.scenarios
+        for pick in ("strong", "weak")
+    }
+    store.close()
+    unresolved = {k: v for k, v in outcomes.items() if k[1] == "strong" and v != "resolved"}
+    too_easy = {k: v for k, v in outcomes.items() if k[1] == "weak" and v == "resolved"}
+    assert not unresolved, f"strong replies do not resolve: {unresolved}"
+    assert not too_easy, f"weak replies resolve: {too_easy}"

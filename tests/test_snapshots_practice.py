@@ -18,7 +18,7 @@ from test_tui_support import (  # noqa: F401  (fixtures are used by name)
     reply,
     screen_name,
     session_ready,
-    store,
+    store_fixture,
     wait_for,
 )
 

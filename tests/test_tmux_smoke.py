@@ -5,6 +5,7 @@ tmux is installed here and on CI, so this runs rather than skips.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -97,7 +98,7 @@ def test_two_replies_with_the_default_model(tmp_path: Path, terminal: tuple[str,
                 ]
             except sqlite3.OperationalError:  # schema not created yet
                 return 0
-        return sum(1 for a, b in zip(roles, roles[1:]) if (a, b) == ("employee", "customer"))
+        return sum(1 for a, b in itertools.pairwise(roles) if (a, b) == ("employee", "customer"))
 
     for sent, reply in enumerate(REPLIES, start=1):
         tmux("send-keys", "-t", name, "-l", reply)

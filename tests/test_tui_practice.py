@@ -8,12 +8,12 @@ from typing import Any
 from test_tui_support import (  # noqa: F401  (fixtures are used by name)
     GOOD_REPLY,
     TRAINEE,
-    library,
+    library_fixture,
     make_app,
     reply,
     screen_name,
     session_ready,
-    store,
+    store_fixture,
     wait_for,
 )
 
@@ -93,7 +93,7 @@ async def test_whole_session_from_home_to_debrief(library: Any, grader: Any, sto
         await wait_for(pilot, lambda: screen_name(app) == "DebriefScreen")
         debrief = app.screen
         assert "Ended early" in str(debrief.query_one("#debrief-outcome").render())
-        assert "1 replies, 1 with a hint" in str(debrief.query_one("#debrief-outcome").render())
+        assert "1 reply, 1 after a hint" in str(debrief.query_one("#debrief-outcome").render())
         best = str(debrief.query_one("#debrief-best").render())
         assert GOOD_REPLY in best
         bars = str(debrief.query_one("#debrief-bars").render())

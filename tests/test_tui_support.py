@@ -20,16 +20,16 @@ GOOD_REPLY = (
 )
 
 
-@pytest.fixture(scope="session")
-def library() -> Any:
+@pytest.fixture(scope="session", name="library")
+def library_fixture() -> Any:
     from trainer import locations
     from trainer.scenarios import load_library
 
     return load_library([locations.bundled_scenarios_dir()])
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Any]:
+@pytest.fixture(name="store")
+def store_fixture(tmp_path: Path) -> Iterator[Any]:
     from trainer.store import open_store
 
     opened = open_store(f"sqlite:///{tmp_path / 'tui.db'}")

@@ -167,12 +167,12 @@ def session_html(report: SessionReport) -> str:
     body.append("<h2>Debrief</h2>")
     if d.best:
         body.append(
-            f"<h3>Best reply (R{d.best.idx}, mean {d.best.mean:.0f})</h3>"
+            f"<h3>Best reply (turn {d.best.idx}, mean {d.best.mean:.0f})</h3>"
             f"<blockquote>{escape(d.best.quote)}</blockquote><p>{escape(d.best.reason)}</p>"
         )
     if d.weakest:
         body.append(
-            f"<h3>To work on (R{d.weakest.idx}, mean {d.weakest.mean:.0f})</h3>"
+            f"<h3>To work on (turn {d.weakest.idx}, mean {d.weakest.mean:.0f})</h3>"
             f"<blockquote>{escape(d.weakest.quote)}</blockquote><p>{escape(d.weakest.reason)}</p>"
         )
         if d.weakest.tip:

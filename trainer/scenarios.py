@@ -247,9 +247,15 @@ def _model_at(loc: Sequence[Any]) -> type[BaseModel] | None:
 
 
 def _message(err: dict[str, Any]) -> str:
-    loc = [str(p) for p in err["loc"]]
+    raw = list(err["loc"])
+    # A list item is named by its field and index: `keywords[2]`, not just `2`.
+    while len(raw) >= 2 and isinstance(raw[-1], int):
+        raw = [*raw[:-2], f"{raw[-2]}[{raw[-1]}]"]
+    loc = [str(p) for p in raw]
     field = loc[-1] if loc else "scenario"
     kind = err["type"]
+    if kind == "string_type" and isinstance(err.get("input"), dict):
+        return f"{field}: expected text but found a mapping; quote text that contains ': '"
     if kind == "extra_forbidden":
         owner = _model_at(err["loc"][:-1])
         names = list(owner.model_fields) if owner else []
@@ -308,6 +314,21 @@ def _semantic_errors(scenario: Scenario, tree: Any, path: str) -> list[ScenarioE
     return errors
 
 
+MAX_NESTING = 40
+
+
+def _max_nesting(text: str) -> int:
+    """A cheap upper bound on bracket nesting, so pathological files fail fast."""
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
 def parse_scenario(
     text: str, path: str = "<string>"
 ) -> tuple[Scenario | None, list[ScenarioError]]:
@@ -318,8 +339,13 @@ def parse_scenario(
         return None, [
             ScenarioError(path, 1, 1, "file is empty; run `empathy-trainer scenarios new`")
         ]
+    depth = _max_nesting(text)
+    if depth > MAX_NESTING:
+        return None, [ScenarioError(path, 1, 1, f"YAML is nested too deeply ({depth} levels)")]
     try:
         tree = _yaml().load(text)
+    except RecursionError:
+        return None, [ScenarioError(path, 1, 1, "YAML is nested too deeply")]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -331,7 +357,10 @@ def parse_scenario(
         return None, [ScenarioError(path, 1, 1, "file has no content (only comments)")]
     if not isinstance(tree, dict):
         return None, [ScenarioError(path, 1, 1, "a scenario must be a YAML mapping of fields")]
-    data = json.loads(json.dumps(tree, default=str))
+    try:
+        data = json.loads(json.dumps(tree, default=str))
+    except (TypeError, ValueError, RecursionError):
+        return None, [ScenarioError(path, 1, 1, "keys must be plain names, not lists or maps")]
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:

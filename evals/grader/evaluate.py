@@ -1,7 +1,7 @@
 """Per-dimension Spearman between the grader and the human 0-2 ratings in dev/test.jsonl.
 
 Usage: .venv/bin/python evals/grader/evaluate.py [--split dev|test|both] [--grader-model ID|PATH]
-       [--show N]  (print the N largest disagreements per dimension, for error analysis on dev)
+       [--calibrated] [--show N]  (print the N largest disagreements per dimension, for error analysis on dev)
 """
 
 from __future__ import annotations
@@ -37,10 +37,12 @@ def request(row: dict) -> GradeRequest:
     )
 
 
-def evaluate(split: str, model: str | None, show: int) -> dict[str, float | None]:
+def evaluate(
+    split: str, model: str | None, show: int, calibrated: bool = False
+) -> dict[str, float | None]:
     rows = load(split)
     grader = load_grader(model)
-    results = grader.grade_many([request(r) for r in rows], raw=True)
+    results = grader.grade_many([request(r) for r in rows], raw=not calibrated)
     table: dict[str, float | None] = {}
     for dim in DIMENSIONS:
         human = [r["ratings"][dim] for r in rows]
@@ -62,12 +64,15 @@ def main() -> int:
     parser.add_argument("--split", choices=["dev", "test", "both"], default="both")
     parser.add_argument("--grader-model", default=None)
     parser.add_argument("--show", type=int, default=0)
+    parser.add_argument(
+        "--calibrated", action="store_true", help="apply the saved `grade --calibrate` mapping"
+    )
     args = parser.parse_args()
     splits = ["dev", "test"] if args.split == "both" else [args.split]
     print(f"| split | n | {' | '.join(DIMENSIONS)} |")
     print("|---|---|" + "---|" * len(DIMENSIONS))
     for split in splits:
-        table = evaluate(split, args.grader_model, args.show)
+        table = evaluate(split, args.grader_model, args.show, args.calibrated)
         cells = " | ".join("n/a" if v is None else f"{v:.2f}" for v in table.values())
         print(f"| {split} | {len(load(split))} | {cells} |")
     return 0

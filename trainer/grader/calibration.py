@@ -90,13 +90,23 @@ def spearman(a: Sequence[float], b: Sequence[float]) -> float | None:
     return float(np.corrcoef(ra, rb)[0, 1])
 
 
+_CACHE: dict[Path, tuple[int, Calibration]] = {}
+
+
 def load(path: Path | None = None) -> Calibration:
-    """The saved calibration, or an empty one when none has been fitted."""
+    """The saved calibration, or an empty one when none has been fitted (re-read on change)."""
     path = path or locations.calibration_file()
-    if not path.exists():
-        return Calibration()
     try:
-        return Calibration.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return Calibration()
+    cached = _CACHE.get(path)
+    if cached and cached[0] == stamp:
+        return cached[1].model_copy(deep=True)
+    try:
+        loaded = Calibration.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        _CACHE[path] = (stamp, loaded)
+        return loaded.model_copy(deep=True)
     except (OSError, ValueError, ValidationError) as exc:
         first = str(exc).splitlines()[0]
         raise CalibrationError(

@@ -18,9 +18,10 @@ from trainer.grader.text import Clause, clauses
 
 CACHE_SIZE = 4096
 BATCH = 32
-# One reply is a handful of short clauses: a second thread only adds synchronisation (measured
-# 64 ms vs 580 ms per reply on a busy 2-core machine) and steals the core the customer LM uses.
-SMALL = 16
+# Clauses are short, so a second intra-op thread mostly adds synchronisation: on this busy
+# 2-core machine one thread did 64 ms vs 580 ms per reply, and 90 vs 10 replies/s in batch.
+# It also leaves the other core to the customer LM. EMPATHY_TRAINER_GRADER_THREADS overrides.
+THREADS = int(os.environ.get("EMPATHY_TRAINER_GRADER_THREADS", "1") or 1)
 
 
 @contextlib.contextmanager
@@ -64,6 +65,19 @@ def default_model_path() -> str:
     return str(Path(next(iter(spec.submodule_search_locations))) / "model")
 
 
+def _pick_dtype() -> str:
+    """bf16 where the CPU has native bf16 maths (2.8x faster here, cosine to fp32 >= 0.996 on
+    the eval clauses), else fp32. EMPATHY_TRAINER_GRADER_DTYPE=fp32|bf16 overrides."""
+    forced = os.environ.get("EMPATHY_TRAINER_GRADER_DTYPE", "").lower()
+    if forced in ("fp32", "bf16"):
+        return forced
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "fp32"
+    return "bf16" if ("avx512_bf16" in flags or "amx_bf16" in flags) else "fp32"
+
+
 def _normalise(m: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(m, axis=-1, keepdims=True)
     return m / np.maximum(norms, 1e-9)
@@ -79,11 +93,12 @@ class Encoder:
         self._lock = threading.Lock()
         self._docs: OrderedDict[str, Doc] = OrderedDict()
         self._phrases: dict[str, np.ndarray] = {}
-        self.model = self._load(self.model_ref)
+        self.dtype = _pick_dtype()
+        self.model = self._load(self.model_ref, self.dtype)
         self.dim = int(self.model.get_embedding_dimension() or 384)
 
     @staticmethod
-    def _load(ref: str) -> Any:
+    def _load(ref: str, dtype: str) -> Any:
         import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
@@ -92,7 +107,9 @@ class Encoder:
         hf_logging.disable_progress_bar()
         torch.set_grad_enabled(False)
         try:
-            return SentenceTransformer(ref, device="cpu")
+            # Loading straight into bf16 avoids holding an fp32 copy (lower peak RSS).
+            kwargs = {"dtype": torch.bfloat16} if dtype == "bf16" else {}
+            return SentenceTransformer(ref, device="cpu", model_kwargs=kwargs)
         except Exception as exc:  # any loader failure becomes one line naming the model
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise GraderLoadError(f"cannot load grader model {ref!r}: {reason}") from None
@@ -106,7 +123,7 @@ class Encoder:
         """Standalone sentence embeddings (cached), shape (len(texts), dim)."""
         missing = list(dict.fromkeys(t for t in texts if t not in self._phrases))
         if missing:
-            with self._lock, _threads(1 if len(missing) < SMALL else None):
+            with self._lock, _threads(THREADS):
                 vecs = self.model.encode(
                     missing,
                     batch_size=BATCH,
@@ -115,7 +132,7 @@ class Encoder:
                     show_progress_bar=False,
                 )
             for text, vec in zip(missing, vecs, strict=True):
-                self._phrases[text] = vec.astype(np.float32)
+                self._phrases[text] = np.asarray(vec, dtype=np.float32)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         result = np.stack([self._phrases[t] for t in texts])

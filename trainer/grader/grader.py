@@ -68,7 +68,7 @@ class EmbeddingGrader:
                 evidence=dict.fromkeys(DIMENSIONS, "empty reply"),
                 tip="Write a reply: say back what the customer told you and how it affects them.",
                 signals={"apologized": False, "offered_repair": False, "blamed": False,
-                         "dismissive": False},
+                         "dismissive": False, "sarcastic": False},
             )  # fmt: skip
         doc = docs[reply]
         facts = [f for f in facts if f.text]

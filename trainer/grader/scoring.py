@@ -146,7 +146,7 @@ def _tip(f: Features, scores: dict[str, int], missed: list[str]) -> str:
     if weakest == "listening":
         return f"Say back their specifics before explaining, e.g. '{detail}'."
     if weakest == "acknowledgement":
-        return f"Name the feeling and what it costs them, e.g. 'that's stressful with {detail}'."
+        return f"Name the feeling and what it costs them: 'that must be stressful', tied to '{detail}'."
     if weakest == "apology":
         if f.non_apology:
             return "Apologise for what went wrong, not for how they feel, and offer a fix."

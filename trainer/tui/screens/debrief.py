@@ -56,9 +56,10 @@ def fact_lines(facts: list[Fact]) -> Content:
 
 
 def summary(debrief: Debrief) -> str:
-    text = f"{OUTCOMES.get(debrief.outcome, str(debrief.outcome))} {debrief.replies} replies"
+    replies = f"{debrief.replies} {'reply' if debrief.replies == 1 else 'replies'}"
+    text = f"{OUTCOMES.get(debrief.outcome, str(debrief.outcome))} {replies}"
     if debrief.hints_used:
-        text += f", {debrief.hints_used} with a hint"
+        text += f", {debrief.hints_used} after a hint"
     return text + "."
 
 

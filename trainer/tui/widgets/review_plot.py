@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from textual.app import RenderResult
 from textual_plotext import PlotextPlot
-
-from trainer.grader.base import DIMENSIONS
 
 # Distinct plotext colours per series, matching the order of DIMENSIONS, then mood.
 COLOURS: dict[str, str] = {
@@ -26,11 +25,24 @@ MARKERS: dict[str, str] = {
 class ScorePlot(PlotextPlot):
     """Lines on a 0-100 scale with labelled x positions; gaps where a value is missing."""
 
+    _data: tuple[str, list[str], dict[str, list[float | None]]] = ("", [], {})
+
     def show(self, title: str, x_labels: list[str], series: dict[str, list[float | None]]) -> None:
         """Replace what the plot shows and redraw."""
+        self._data = (title, list(x_labels), dict(series))
+        self.refresh()
+
+    def _draw(self) -> None:
+        title, x_labels, series = self._data
         plt = self.plt
         plt.clear_figure()
         plt.title(title)
+        # The key goes under the axis (plotext's own legend sits over the first points), in
+        # short form when the plot is narrow: plotext drops a label wider than the plot.
+        key = "  ".join(f"{MARKERS.get(name, '•')} {name}" for name in series)
+        if len(key) > self.size.width - 8:
+            key = "  ".join(f"{MARKERS.get(name, '•')} {name[:4]}." for name in series)
+        plt.xlabel(key)
         plt.ylim(0, 100)
         plt.yticks([0, 25, 50, 75, 100])
         if x_labels:
@@ -46,11 +58,15 @@ class ScorePlot(PlotextPlot):
             plt.plot(
                 list(xs),
                 list(ys),
-                label=name if name not in DIMENSIONS else f"{MARKERS[name]} {name}",
                 color=COLOURS.get(name, "white"),
                 marker=MARKERS.get(name, "dot"),
             )
             drawn = True
-        if not drawn:
-            plt.title(f"{title} (no graded replies yet)")
-        self.refresh()
+        if not drawn and title:
+            plt.title(f"{title} (nothing graded yet)")
+
+    def render(self) -> RenderResult:
+        # Drawn afresh at the final size on every render: plotext keeps layout state from
+        # earlier sizes, which made the picture depend on the resize history.
+        self._draw()
+        return super().render()
