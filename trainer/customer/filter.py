@@ -8,6 +8,7 @@ so rejections can be counted and shown.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 MAX_CHARS = 220
@@ -16,12 +17,12 @@ MAX_WORDS = 45
 _EMPLOYEE = [
     (
         r"\b(i'?ll|i will|we'?ll|we will|i'?m going to|we'?re going to|i can|we can)\s+(personally\s+)?"
-        r"(fix|repair|help|check|look|get it|get you|sort|refund|replace|take care|make sure|order|arrange|"
+        r"(fix|repair|help|check|look|get it|get you|give you|lend you|sort|refund|replace|take care|make sure|order|arrange|"
         r"escalate|do my best|assist)\b",
         "promises like the employee",
     ),
     (r"\blet me\b", "offers help like the employee"),
-    (r"\bwe('ll| will| have| need| can|'re| are going)\b", "speaks for the store"),
+    (r"\bwe('ll|'ve| will| have| need| can|'re| are going)\b", "speaks for the store"),
     (r"\bhow (can|may|could) (i|we) help\b", "asks how to help"),
     (r"\b(can|may|could|shall) i (help|assist|offer|get you)\b", "offers help like the employee"),
     (r"\b(happy|glad) to help\b", "offers help like the employee"),
@@ -97,6 +98,8 @@ def check_line(
     customer_name: str,
     previous_customer: str | None = None,
     last_employee: str | None = None,
+    earlier_customer: Sequence[str] = (),
+    own_keywords: Sequence[str] = (),
 ) -> Verdict:
     """Whether `text` is something this customer could say next, with the reason if not."""
     line = text.strip()
@@ -112,6 +115,11 @@ def check_line(
     for pattern, reason in (*_LEAK, *_EMPLOYEE, *_OBEY):
         if re.search(pattern, low if "Employee" not in pattern else line, re.IGNORECASE):
             return Verdict(False, reason)
+    # "Do you have a video interview on Friday?" asks the employee about the customer's own life.
+    if re.search(r"\b(do|did|will) you (have|want|need|get)\b", low) and any(
+        re.search(rf"\b{re.escape(k.lower())}\b", low) for k in own_keywords
+    ):
+        return Verdict(False, "asks about the customer's own situation")
     first = customer_name.split()[0].lower()
     if re.search(rf"\b{re.escape(first)}\b", low):
         return Verdict(False, "talks about the customer in the third person")
@@ -119,6 +127,8 @@ def check_line(
         return Verdict(False, "repeats itself")
     if previous_customer and overlap(line, previous_customer) >= 0.8:
         return Verdict(False, "repeats the previous customer line")
+    if any(overlap(line, old) >= 0.8 for old in earlier_customer):
+        return Verdict(False, "repeats an earlier customer line")
     if last_employee and len(_words(line)) >= 4 and overlap(line, last_employee) >= 0.8:
         return Verdict(False, "parrots the employee")
     return Verdict(True)

@@ -16,7 +16,7 @@ from typing import Any
 @dataclass
 class Sampling:
     candidates: int = 4
-    max_new_tokens: int = 32
+    max_new_tokens: int = 26
     temperature: float = 0.8
     top_p: float = 0.9
     repetition_penalty: float = 1.3
@@ -50,16 +50,60 @@ class StopTokens:
         self.ids = torch.tensor(sorted(set(ids)), dtype=torch.long)
 
 
-def _top_p_sample(logits: Any, top_p: float, temperature: float, generator: Any) -> Any:
+TOP_K = 64  # top-p is applied within the 64 likeliest tokens: no full-vocabulary sort per step
+
+
+def _sample(logits: Any, history: Any, sampling: Sampling, generator: Any) -> Any:
+    """Next token per row: CTRL repetition penalty on the row's own tokens, then top-p."""
     import torch
 
-    probs = torch.softmax(logits.float() / max(temperature, 1e-5), dim=-1)
-    sorted_probs, sorted_idx = torch.sort(probs, descending=True, dim=-1)
-    cum = torch.cumsum(sorted_probs, dim=-1)
+    logits = logits.float()
+    if history is not None and sampling.repetition_penalty != 1.0:
+        # Small models loop ("I'm back. I'm back."); only the tokens already said are touched.
+        said = logits.gather(1, history)
+        said = torch.where(
+            said > 0, said / sampling.repetition_penalty, said * sampling.repetition_penalty
+        )
+        logits = logits.scatter(1, history, said)
+    top_vals, top_idx = logits.topk(TOP_K, dim=-1)
+    probs = torch.softmax(top_vals / max(sampling.temperature, 1e-5), dim=-1)
+    cum = torch.cumsum(probs, dim=-1)
     # Keep the smallest set whose mass reaches top_p (always at least the top token).
-    sorted_probs[(cum - sorted_probs) > top_p] = 0.0
-    pick = torch.multinomial(sorted_probs, 1, generator=generator)
-    return sorted_idx.gather(-1, pick).squeeze(-1)
+    probs[(cum - probs) > sampling.top_p] = 0.0
+    pick = torch.multinomial(probs, 1, generator=generator)
+    return top_idx.gather(-1, pick).squeeze(-1)
+
+
+class PrefixCache:
+    """KV cache of the prompt's fixed head (persona, voice, facts, goal), reused across turns.
+
+    The head only changes when the stage or the revealed facts do, so most turns prefill just
+    the last few lines of transcript.
+    """
+
+    def __init__(self) -> None:
+        self.key: str | None = None
+        self.length = 0
+        self.cache: Any = None
+
+    def start(self, model: Any, tokenizer: Any, prompt: str) -> tuple[Any, Any, int]:
+        """(cache to continue from or None, ids still to prefill, total prompt tokens)."""
+        import copy
+
+        import torch
+
+        head, sep, tail = prompt.partition("\n\n")
+        if not sep:
+            ids = tokenizer(prompt, return_tensors="pt").input_ids
+            return None, ids, int(ids.shape[1])
+        head += sep
+        if head != self.key:
+            head_ids = tokenizer(head, return_tensors="pt").input_ids
+            with torch.inference_mode():
+                self.cache = model(input_ids=head_ids, use_cache=True).past_key_values
+            self.key, self.length = head, int(head_ids.shape[1])
+        rest = tokenizer(tail, return_tensors="pt", add_special_tokens=False).input_ids
+        return copy.deepcopy(self.cache), rest, self.length + int(rest.shape[1])
 
 
 def sample_lines(
@@ -69,13 +113,18 @@ def sample_lines(
     prompt: str,
     sampling: Sampling,
     on_first_token: Callable[[], None] | None = None,
+    prefix: PrefixCache | None = None,
 ) -> Generated:
     """Sample `sampling.candidates` continuations of `prompt`, each up to the end of the line."""
     import torch
 
     start = time.perf_counter()
     generator = torch.Generator().manual_seed(sampling.seed)
-    ids = tokenizer(prompt, return_tensors="pt").input_ids
+    if prefix is not None:
+        past, ids, prompt_tokens = prefix.start(model, tokenizer, prompt)
+    else:
+        past, ids = None, tokenizer(prompt, return_tensors="pt").input_ids
+        prompt_tokens = int(ids.shape[1])
     n = sampling.candidates
     out_tokens: list[list[int]] = [[] for _ in range(n)]
     active = list(range(n))  # original row of each row still in the batch
@@ -83,29 +132,20 @@ def sample_lines(
     steps = 0
     times: list[float] = []
     with torch.inference_mode():
-        out = model(input_ids=ids, use_cache=True)
+        out = model(input_ids=ids, past_key_values=past, use_cache=True)
         cache = out.past_key_values
         logits = out.logits[:, -1, :].expand(n, -1)
         cache.batch_repeat_interleave(n)
-        seen = torch.zeros(n, logits.shape[-1], dtype=torch.bool)
+        history = None
         for step in range(sampling.max_new_tokens):
-            if sampling.repetition_penalty != 1.0 and step:
-                # CTRL-style penalty on the row's own tokens: small models loop ("I'm back. I'm back.").
-                logits = logits.float()
-                pen = torch.where(
-                    logits > 0,
-                    logits / sampling.repetition_penalty,
-                    logits * sampling.repetition_penalty,
-                )
-                logits = torch.where(seen, pen, logits)
-            nxt = _top_p_sample(logits, sampling.top_p, sampling.temperature, generator)
+            nxt = _sample(logits, history, sampling, generator)
             if step == 0:
                 first_ms = (time.perf_counter() - start) * 1000
                 if on_first_token is not None:
                     on_first_token()
             times.append((time.perf_counter() - start) * 1000)
             steps += 1
-            seen[torch.arange(len(active)), nxt] = True
+            history = nxt[:, None] if history is None else torch.cat([history, nxt[:, None]], 1)
             for pos, row in enumerate(active):
                 out_tokens[row].append(int(nxt[pos]))
             keep = ~torch.isin(nxt, stops.ids)
@@ -115,13 +155,13 @@ def sample_lines(
                 # Finished rows leave the batch so the remaining ones decode faster.
                 idx = keep.nonzero().squeeze(-1)
                 cache.batch_select_indices(idx)
-                nxt, seen = nxt[idx], seen[idx]
+                nxt, history = nxt[idx], history[idx]
                 active = [active[i] for i in idx.tolist()]
             out = model(input_ids=nxt[:, None], past_key_values=cache, use_cache=True)
             logits = out.logits[:, -1, :]
     texts = [_clean(tokenizer.decode(toks, skip_special_tokens=True)) for toks in out_tokens]
     total = (time.perf_counter() - start) * 1000
-    return Generated(texts, first_ms, total, steps, int(ids.shape[1]), times)
+    return Generated(texts, first_ms, total, steps, prompt_tokens, times)
 
 
 def _clean(text: str) -> str:

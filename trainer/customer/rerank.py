@@ -18,7 +18,7 @@ Embed = Callable[[list[str]], np.ndarray]
 
 # Below this similarity to what the customer means, a fluent line is off-topic drift; the
 # scripted line is the better customer. Set from the bench's conversations (see models/README).
-MIN_ON_TOPIC = 0.30
+MIN_ON_TOPIC = 0.35
 W_INTENT, W_GOAL, W_MOOD = 0.55, 0.25, 0.20
 
 _embedders: dict[str, Any] = {}

@@ -16,7 +16,7 @@ from trainer.customer.base import (
     OnProgress,
 )
 from trainer.customer.choose import choose
-from trainer.customer.generation import Sampling, StopTokens, sample_lines
+from trainer.customer.generation import PrefixCache, Sampling, StopTokens, sample_lines
 from trainer.customer.prompt import build_prompt
 from trainer.customer.rerank import Embed, Reranker
 from trainer.customer.scripted import ending_line, script_line, stream_words
@@ -47,6 +47,8 @@ class TransformersCustomer(CustomerBackend):
         self.loaded: Any = None
         self.load_s = 0.0
         self._stops: StopTokens | None = None
+        self._prefix = PrefixCache()
+        self.reuse_prefix = True
         self._load_lock = threading.Lock()
         self._gen_lock = threading.Lock()
 

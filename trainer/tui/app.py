@@ -19,7 +19,7 @@ from trainer.tui import messages as m
 from trainer.tui.screens.help import HelpScreen
 from trainer.tui.screens.home import HomeScreen
 from trainer.tui.screens.practice import PracticeScreen
-from trainer.tui.services import EngineOptions, Services, one_line
+from trainer.tui.services import EngineOptions, Services, one_line, use_quick_exit_executor
 
 if TYPE_CHECKING:
     from trainer.customer.base import CustomerBackend
@@ -61,8 +61,10 @@ class TrainerApp(App[None]):
         scenario: Scenario | None = None,
         resume_id: str | None = None,
         theme: str | None = None,
+        quick_exit: bool = False,
     ) -> None:
         super().__init__()
+        self.quick_exit = quick_exit
         self.library = library
         self.services = services
         self.trainee = trainee
@@ -74,6 +76,8 @@ class TrainerApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        if self.quick_exit:
+            use_quick_exit_executor()
         scenario, resume_id = self._start
         if scenario is not None:
             self.practice(scenario, resume_id=resume_id)
@@ -174,11 +178,21 @@ def build_app(
     scenario: Scenario | None = None,
     resume_id: str | None = None,
     theme: str | None = None,
+    quick_exit: bool = False,
 ) -> TrainerApp:
-    """The practice app; pass grader/customer/store to reuse loaded ones (tests, snapshots)."""
+    """The practice app; pass grader/customer/store to reuse loaded ones (tests, snapshots).
+
+    `quick_exit` (the CLI) lets the app close while a model is still loading.
+    """
     services = Services(options or EngineOptions(), store=store, grader=grader, customer=customer)
     return TrainerApp(
-        library, services, trainee, scenario=scenario, resume_id=resume_id, theme=theme
+        library,
+        services,
+        trainee,
+        scenario=scenario,
+        resume_id=resume_id,
+        theme=theme,
+        quick_exit=quick_exit,
     )
 
 

@@ -6,8 +6,10 @@ from thread workers; the UI learns about results through `trainer.tui.messages`.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -53,6 +55,24 @@ def one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {lines[0]}"
 
 
+class QuickExitExecutor(ThreadPoolExecutor):
+    """Thread workers' executor that does not hold up quitting while a model still loads.
+
+    asyncio.run() waits for the default executor on the way out, and a thread importing torch
+    cannot be interrupted; the CLI ends the process itself once the app has closed.
+    """
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=True)
+
+
+def use_quick_exit_executor() -> None:
+    """Run this loop's thread workers on a QuickExitExecutor (call from inside the app)."""
+    asyncio.get_running_loop().set_default_executor(
+        QuickExitExecutor(thread_name_prefix="trainer-worker")
+    )
+
+
 @dataclass
 class EngineOptions:
     """Which database and models to use; None means the built-in default."""
@@ -85,6 +105,7 @@ class Services:
         self._engine_ready = threading.Event()
         self._customer_ready = threading.Event()
         self._store_lock = threading.Lock()
+        self._loading = False
         self.lock = threading.RLock()
         """Serialises engine calls on a session (one reply, hint or undo at a time)."""
 
@@ -94,6 +115,11 @@ class Services:
     def ready(self) -> bool:
         """True once grader and customer are both loaded."""
         return self._customer_ready.is_set() and self._error is None
+
+    @property
+    def loading(self) -> bool:
+        """True while a load step is still running in its thread."""
+        return self._loading
 
     @property
     def error(self) -> str | None:
@@ -115,6 +141,7 @@ class Services:
 
     def load(self, progress: Progress) -> None:
         """Open the store, load the grader, then the customer model (slowest last)."""
+        self._loading = True
         try:
             self.store()
             if self._grader is None:
@@ -139,6 +166,8 @@ class Services:
             self._engine_ready.set()
             self._customer_ready.set()
             raise ServiceError(self._error) from exc
+        finally:
+            self._loading = False
 
     def _wait(self, event: threading.Event) -> None:
         worker = get_current_worker()

@@ -91,7 +91,9 @@ class HomeScreen(Screen[None]):
             with Vertical(id="home-left"):
                 with Horizontal(id="trainee-row"):
                     yield Label("Trainee", id="trainee-label")
-                    yield Input(self.app.trainee, id="trainee", placeholder="your name", compact=True)
+                    yield Input(
+                        self.app.trainee, id="trainee", placeholder="your name", compact=True
+                    )
                 yield Input(id="search", placeholder="Search scenarios…", compact=True)
                 with Horizontal(id="filters"):
                     yield Select(
@@ -151,9 +153,7 @@ class HomeScreen(Screen[None]):
         options = self.query_one("#scenarios", OptionList)
         shown = self.shown_scenarios()
         options.clear_options()
-        options.add_options(
-            [Option(option_label(s), id=s.id) for s in shown]
-        )
+        options.add_options([Option(option_label(s), id=s.id) for s in shown])
         if shown:
             options.highlighted = 0
         self._show_detail(shown[0] if shown else None)

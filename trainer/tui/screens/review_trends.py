@@ -37,6 +37,12 @@ class TrendsError(Message):
     error: str
 
 
+def short_labels(buckets: list[str]) -> list[str]:
+    """`2025-03-05` -> `03-05`, `2025-W10` -> `W10`: short ticks never collide at 80 columns
+    (plotext resolves colliding labels differently from run to run)."""
+    return [b[5:] if len(b) > 5 else b for b in buckets]
+
+
 def weakest_text(report: TeamReport) -> str:
     """The weakest dimensions and scenarios across the team, in a few lines."""
     if not report.sessions:
@@ -126,7 +132,7 @@ class TrendsScreen(Screen[None]):
         )
         title = "Team" if who == TEAM else who
         self.query_one(ScorePlot).show(
-            f"{title}: dimensions over time", trend.buckets, dict(trend.values)
+            f"{title}: dimensions over time", short_labels(trend.buckets), dict(trend.values)
         )
 
     def action_reload(self) -> None:
