@@ -206,6 +206,22 @@ async def test_resume_shows_the_stored_transcript(library: Any, grader: Any, sto
         assert screen.last_graded is not None
 
 
+async def test_resume_answers_a_reply_left_waiting(library: Any, grader: Any, store: Any) -> None:
+    from trainer.customer import make_backend
+    from trainer.session import Session
+
+    scenario = library.get("retail-laptop-repair")
+    old = Session.start(scenario, TRAINEE, store, grader, make_backend("scripted"), seed=3)
+    old.grade(GOOD_REPLY)  # the app died before the customer answered
+    app = make_app(library, grader, store, scenario_id=scenario.id, resume_id=old.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await session_ready(pilot)
+        await wait_for(pilot, lambda: not screen.busy)
+        roles = [t.role for t in screen.session.turns]
+        assert roles == ["customer", "employee", "customer"]
+        assert lines(screen, "customer")[-1] == screen.session.turns[-1].text
+
+
 async def test_help_and_theme_keys(library: Any, grader: Any, store: Any) -> None:
     from trainer.config import load_settings
 

@@ -130,7 +130,15 @@ def make_customer(args: argparse.Namespace) -> CustomerBackend:
     url = pick(args, "customer_url")
     if kind == "openai" and not url:
         raise UserError("--customer openai needs --customer-url URL (or customer_url in config)")
-    return make_backend(kind, model=pick(args, "customer_model"), url=url)
+    embed = None
+    if kind != "scripted" and pick(args, "grader_model") is None:
+        # Same bundled MiniLM as the grader: share it so the process holds one copy.
+        def embed(texts: list[str]) -> Any:
+            from trainer.grader import load_grader
+
+            return load_grader(None).encoder.phrases(texts)
+
+    return make_backend(kind, model=pick(args, "customer_model"), url=url, embed=embed)
 
 
 def write_output(text: str, output: str | None) -> None:

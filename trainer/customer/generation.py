@@ -100,7 +100,9 @@ class PrefixCache:
         if head != self.key:
             head_ids = tokenizer(head, return_tensors="pt").input_ids
             with torch.inference_mode():
-                self.cache = model(input_ids=head_ids, use_cache=True).past_key_values
+                self.cache = model(
+                    input_ids=head_ids, use_cache=True, logits_to_keep=1
+                ).past_key_values
             self.key, self.length = head, int(head_ids.shape[1])
         rest = tokenizer(tail, return_tensors="pt", add_special_tokens=False).input_ids
         return copy.deepcopy(self.cache), rest, self.length + int(rest.shape[1])
@@ -132,7 +134,7 @@ def sample_lines(
     steps = 0
     times: list[float] = []
     with torch.inference_mode():
-        out = model(input_ids=ids, past_key_values=past, use_cache=True)
+        out = model(input_ids=ids, past_key_values=past, use_cache=True, logits_to_keep=1)
         cache = out.past_key_values
         logits = out.logits[:, -1, :].expand(n, -1)
         cache.batch_repeat_interleave(n)

@@ -140,12 +140,23 @@ def _convert(source: ModelSource, target: Path, progress: OnProgress) -> None:
 _lock = threading.Lock()
 
 
-def load_model(model: str | None, progress: OnProgress | None = None) -> LoadedModel:
-    """Load the customer LM in bf16 on CPU, converting and caching a GGUF the first time."""
+_loaded: dict[str, LoadedModel] = {}
+
+
+def load_model(
+    model: str | None, progress: OnProgress | None = None, *, reuse: bool = True
+) -> LoadedModel:
+    """Load the customer LM in bf16 on CPU, converting and caching a GGUF the first time.
+
+    With `reuse`, backends in one process share one copy of the weights (read-only at runtime).
+    """
     report: OnProgress = progress or (lambda _m, _f: None)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     source = resolve_source(model)
+    if reuse and source.ref in _loaded:
+        report("Customer model ready", 1.0)
+        return _loaded[source.ref]
     report(f"Loading {source.label}", 0.0)
     import torch
     import transformers
@@ -177,4 +188,7 @@ def load_model(model: str | None, progress: OnProgress | None = None) -> LoadedM
         tokenizer.pad_token = tokenizer.eos_token
     tokenizer.padding_side = "left"
     report("Customer model ready", 1.0)
-    return LoadedModel(lm, tokenizer, source, time.perf_counter() - start, from_cache, path)
+    loaded = LoadedModel(lm, tokenizer, source, time.perf_counter() - start, from_cache, path)
+    if reuse:
+        _loaded[source.ref] = loaded
+    return loaded

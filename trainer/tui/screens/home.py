@@ -106,16 +106,16 @@ class HomeScreen(Screen[None]):
                         compact=True,
                     )
                 yield OptionList(id="scenarios")
+                yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="home-right"):
                 yield Static(id="resume-box", markup=False)
                 yield Static(id="notes-box")
                 yield Static(id="scenario-detail")
-                yield Static("Recent sessions", classes="home-heading")
-                yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#recent", DataTable)
+        table.border_title = "Your recent sessions"
         table.add_columns("Date", "Scenario", "Outcome", *(SHORT[d] for d in DIMENSIONS))
         self.refilter()
         self.query_one("#scenarios", OptionList).focus()
@@ -203,7 +203,7 @@ class HomeScreen(Screen[None]):
         for s in event.recent:
             averages = s.averages or {}
             table.add_row(
-                s.started.strftime("%Y-%m-%d"),
+                s.started.strftime("%d %b"),
                 s.scenario_title,
                 OUTCOME_SHORT.get(s.outcome or "", "unfinished" if s.ended is None else "ended"),
                 *(_fmt(averages.get(d)) for d in DIMENSIONS),

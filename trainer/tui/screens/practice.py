@@ -152,14 +152,17 @@ class PracticeScreen(Screen[None]):
         self.post_message(m.SessionReady(session))
 
     @work(thread=True, exit_on_error=False, group="turn", name="reply")
-    def run_turn(self, session: Session, reply: str) -> None:
+    def run_turn(self, session: Session, reply: str | None) -> None:
+        """Grade `reply` (None: a resumed session's reply still waits for its answer), then
+        let the customer answer."""
         services = self.app.services
         graded = False
         try:
             with services.lock:
-                turn = session.grade(reply)
-                graded = True
-                self.post_message(m.ReplyGraded(turn))
+                if reply is not None:
+                    turn = session.grade(reply)
+                    graded = True
+                    self.post_message(m.ReplyGraded(turn))
                 services.wait_customer()
                 self.post_message(m.CustomerStarted())
                 line = session.respond(on_chunk=self._chunk_from_thread)
@@ -167,7 +170,7 @@ class PracticeScreen(Screen[None]):
         except Cancelled:
             return
         except Exception as exc:
-            self.post_message(m.TurnFailed(one_line(exc), "" if graded else reply))
+            self.post_message(m.TurnFailed(one_line(exc), "" if graded else reply or ""))
 
     def _chunk_from_thread(self, text: str) -> None:
         self.post_message(m.CustomerChunk(text))
@@ -228,7 +231,11 @@ class PracticeScreen(Screen[None]):
                 self.query_one(ScoreChips).scores = graded[-1].scores
         self._sync_panels()
         self.finished = bool(event.session.finished)
-        if self.pending is not None:
+        if event.session.awaiting_customer:
+            # Resumed after a crash between the reply and the answer: get the answer first.
+            self.busy = True
+            self.run_turn(event.session, None)
+        elif self.pending is not None:
             reply, self.pending = self.pending, None
             if self._reply_line is not None:
                 self._reply_line.set_note("scoring…")
@@ -267,6 +274,10 @@ class PracticeScreen(Screen[None]):
         self._sync_panels()
         self.customer_typing = False
         self.busy = False
+        if self.pending is not None and self.session is not None and not event.finished:
+            reply, self.pending = self.pending, None
+            self.busy = True
+            self.run_turn(self.session, reply)
         if event.finished:
             self.query_one(ConversationLog).add_note(
                 f"Conversation over: {OUTCOME_WORDS.get(event.outcome, event.outcome)}. "

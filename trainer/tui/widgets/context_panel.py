@@ -27,12 +27,13 @@ class ContextPanel(Static):
         ]
         if self.turns_left is not None:
             parts.append(f" · {self.turns_left} replies left")
-        if self.goal:
-            parts += ["\n", (self.goal, "italic")]
+        # Facts come before the goal: at 80x24 the panel is short and they matter more.
         parts += ["\n", ("What you know", "bold underline")]
         if self.facts:
             for fact in self.facts:
                 parts += ["\n", f"• {fact}"]
         else:
             parts += ["\n", ("nothing yet: listen for details", "italic")]
+        if self.goal:
+            parts += ["\n", ("Now: ", "bold"), (self.goal, "italic")]
         return Content.assemble(*parts)
