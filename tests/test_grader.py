@@ -178,3 +178,115 @@ def test_isotonic_and_spearman() -> None:
     assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
     assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
     assert spearman([1, 1, 1], [1, 2, 3]) is None
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'm sorry, Dana: we told you it was fixed twice and it wasn't. I'll have our senior "
+        "technician replace the display today, refund the 180 dollars, and lend you a laptop.",
+        "I've sent the replacement screen to the shop by courier.",
+        "I've closed the old ticket and opened a priority repair for the display.",
+        "The display has already been replaced and it's ready to collect.",
+        "Let me get you a loan laptop while we fix it.",
+        "We can swap the screen today.",
+        "I'm going to put a new display in this afternoon.",
+        "What I can do is give you a loan laptop until Friday.",
+        "You'll get a brand new screen fitted tomorrow morning.",
+    ],
+)
+def test_offers_in_many_wordings_are_found(grader: Any, reply: str) -> None:
+    r = grade(grader, reply)
+    assert r.signals["offered_repair"], r.evidence["apology"]
+    assert "offers no repair" not in r.evidence["apology"]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'm sorry. We've already replaced the screen twice and it still flickers.",
+        "Sorry, I can't replace it today.",
+        "Not much we can do, screens just do that.",
+        "I'm sorry, I'll look into it and get back to you.",
+        "I'm sorry this happened again, that's on us.",
+    ],
+)
+def test_non_offers_are_not_offers(grader: Any, reply: str) -> None:
+    assert not grade(grader, reply).signals["offered_repair"]
+
+
+def test_offer_of_choice_is_not_blame_but_real_blame_is(grader: Any) -> None:
+    choice = grade(
+        grader,
+        "I'm sorry about the flicker. We can fix it today, or, if you'd rather, I'll book you "
+        "in for tomorrow morning.",
+    )
+    assert not choice.signals["blamed"] and choice.signals["offered_repair"]
+    assert choice.scores["apology"] >= 60 and "blames" not in choice.evidence["apology"]
+    for blame in [
+        "If you had read the terms you'd know the warranty doesn't cover this.",
+        "You should have brought it back sooner.",
+        "That's your responsibility, not ours.",
+    ]:
+        r = grade(grader, blame)
+        assert r.signals["blamed"] and max(r.scores.values()) <= 15, blame
+
+
+def test_listening_weighs_the_latest_customer_turn_most(grader: Any) -> None:
+    """Picking up what the customer just said is listening, even when an earlier reply
+    already carried back the opening; re-saying only the opening is the weaker reply."""
+    history = [
+        Turn("customer", OPENING),
+        Turn("employee", "Dana, this is your third visit for the same flicker, I'd be angry too."),
+        Turn(
+            "customer",
+            "The thing is, my freelance clients pay me through that laptop, so every day "
+            "without it costs me money.",
+        ),
+    ]
+    latest = grade(
+        grader,
+        "So every day without the laptop is money lost from your freelance clients; "
+        "that's a lot of pressure.",
+        history=history,
+    )
+    opening_only = grade(
+        grader,
+        "So the screen is flickering again, this is your third time in, and you have a video "
+        "interview on Friday.",
+        history=history,
+    )
+    assert latest.scores["listening"] >= 60, latest.evidence["listening"]
+    assert latest.scores["listening"] > opening_only.scores["listening"]
+    assert "freelance" in latest.evidence["listening"]
+
+
+def test_torch_threads_is_shared_and_blocks_a_grader_encode(grader: Any) -> None:
+    """While the customer runs inside torch_threads(n), the grader cannot switch the
+    process-wide thread count: its encode waits, and the count stays n throughout."""
+    import threading
+    import time
+
+    import torch
+
+    from trainer.grader.encoder import torch_threads
+
+    grader.encoder.clear_cache()
+    done = threading.Event()
+    seen: list[int] = []
+
+    def encode() -> None:
+        grader.encoder.phrases(["A clause nobody has encoded yet, about a flickering screen."])
+        done.set()
+
+    start = torch.get_num_threads()
+    with torch_threads(2):
+        worker = threading.Thread(target=encode)
+        worker.start()
+        for _ in range(20):
+            seen.append(torch.get_num_threads())
+            time.sleep(0.01)
+        assert not done.is_set()  # the grader waits for the customer's block
+    worker.join(timeout=30)
+    assert done.is_set() and set(seen) == {2}
+    assert torch.get_num_threads() == start

@@ -231,3 +231,41 @@ def test_mood_rule_is_deterministic_scaled_and_clamped() -> None:
     )
     assert next_mood(95, bad, {"blamed": True}, plain).after == 100
     assert next_mood(3, good, {"apologized": True}, plain).after == 0
+
+
+THREE = [
+    "Dana, this is your third visit for the same flicker after paying for the repair, and it "
+    "still isn't fixed. I'd be furious too.",
+    "With your interview on Friday and your freelance work depending on this laptop, that's a "
+    "lot of pressure, and our failed repair put it on you.",
+    "I'm sorry, Dana: we told you it was fixed twice and it wasn't. I'll have our senior "
+    "technician replace the display today, refund the 180 dollars, and lend you a laptop so "
+    "you're set for Friday.",
+]
+
+
+def test_a_delegated_offer_resolves_and_latest_line_is_heard(
+    scenario: Any, store: Any, grader: Any, scripted_customer: Any
+) -> None:
+    """The third reply offers a repair ('I'll have our senior technician replace...'): with
+    the mood low enough, that must resolve the session, not leave it open."""
+    session = Session.start(scenario, "dee", store, grader, scripted_customer, seed=1)
+    exchanges = [session.submit(r) for r in THREE]
+    assert exchanges[2].employee.signals and exchanges[2].employee.signals["offered_repair"]
+    assert session.outcome == "resolved"
+    # Reply 2 picks up the customer's latest line (interview on Friday): it was listened to.
+    assert exchanges[1].employee.scores and exchanges[1].employee.scores["listening"] >= 50
+
+
+def test_customer_lines_are_encoded_before_the_reply_is_graded(
+    scenario: Any, store: Any, grader: Any, scripted_customer: Any
+) -> None:
+    from trainer.grader.text import clauses
+
+    grader.encoder.clear_cache()  # nothing left over from other tests' conversations
+    session = Session.start(scenario, "eve", store, grader, scripted_customer, seed=2)
+    session.submit(THREE[0])
+    before = set(grader.encoder._phrases)
+    reply = "A fresh reply nobody has written before. It talks about a Thursday pickup."
+    session.grade(reply)
+    assert set(grader.encoder._phrases) - before == {c.text for c in clauses(reply)}

@@ -90,6 +90,7 @@ class Session:
             stage_id=scenario.stages[0].id,
         )
         session._commit(opening)
+        session._prepare_grader()
         return session
 
     @classmethod
@@ -112,7 +113,22 @@ class Session:
         session = cls(scenario, row, store, grader, customer)
         session._replay(store.turns(session_id))
         session._next_idx = store.next_turn_idx(session_id)
+        session._prepare_grader()
         return session
+
+    def _prepare_grader(self, texts: list[str] | None = None) -> None:
+        """Let the grader encode the customer's side ahead of the reply, so grading a reply
+        encodes only the reply. With no texts: every customer line so far, every fact and
+        every stage's model replies (what later GradeRequests will carry)."""
+        prepare = getattr(self.grader, "prepare", None)
+        if prepare is None:  # graders without a cache have nothing to warm
+            return
+        if texts is None:
+            facts = [f"{f.text} {f.says}" if f.says else f.text for f in self.scenario.facts]
+            strong = [r for stage in self.scenario.stages for r in stage.strong_replies]
+            texts = [t.text for t in self._turns if t.role == "customer"] + facts + strong
+            texts += [t.text for t in self._turns if t.role == "employee"]
+        prepare(texts)
 
     def _replay(self, turns: list[TurnRow]) -> None:
         self._turns = list(turns)
@@ -298,6 +314,8 @@ class Session:
         self._pending = None
         if outcome is not None:
             self._finish(outcome)
+        else:
+            self._prepare_grader([turn.text])  # while the trainee reads and types
         return turn
 
     def _finish(self, outcome: str | None) -> None:

@@ -24,20 +24,35 @@ BATCH = 32
 THREADS = int(os.environ.get("EMPATHY_TRAINER_GRADER_THREADS", "1") or 1)
 
 
-@contextlib.contextmanager
-def _threads(n: int | None) -> Iterator[None]:
-    """Run torch with `n` intra-op threads (None: leave as is), restoring the old count."""
-    if n is None:
-        yield
-        return
-    import torch
+# torch.set_num_threads is process-wide (OpenMP, MKL and the thread a new worker inherits), so
+# every torch user in the process that changes it must hold this lock for as long as it runs
+# on its count: otherwise the grader's switch to one thread could land in the middle of the
+# customer's generate in another thread. Re-entrant so a holder may encode inside its block.
+TORCH_LOCK = threading.RLock()
 
-    old = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
+
+@contextlib.contextmanager
+def torch_threads(n: int | None = None) -> Iterator[None]:
+    """Run torch work with `n` intra-op threads (None: as set), restoring the old count after.
+
+    Holds TORCH_LOCK for the whole block: the grader's encodes and the customer's generate
+    take turns instead of changing the thread count under each other's feet. Customer code
+    calls `with torch_threads(pick_threads()): model.generate(...)`.
+    """
+    with TORCH_LOCK:
+        if n is None:
+            yield
+            return
+        import torch
+
+        old = torch.get_num_threads()
+        if old != n:
+            torch.set_num_threads(n)
+        try:
+            yield
+        finally:
+            if old != n:
+                torch.set_num_threads(old)
 
 
 class GraderLoadError(Exception):
@@ -123,7 +138,7 @@ class Encoder:
         """Standalone sentence embeddings (cached), shape (len(texts), dim)."""
         missing = list(dict.fromkeys(t for t in texts if t not in self._phrases))
         if missing:
-            with self._lock, _threads(THREADS):
+            with torch_threads(THREADS), self._lock:
                 vecs = self.model.encode(
                     missing,
                     batch_size=BATCH,

@@ -10,6 +10,7 @@ import numpy as np
 from trainer.grader.banks import Banks
 from trainer.grader.base import FactRef
 from trainer.grader.encoder import Doc
+from trainer.grader.offers import find_offer
 from trainer.grader.text import STOPWORDS, content_stems, key_phrase, stem, words
 
 # Cosine similarity between MiniLM clause embeddings: below LOW is unrelated, above HIGH is a
@@ -25,6 +26,12 @@ BANK_MATCH = {
     "responsibility": 0.72,
     "interpretation": 0.7,
 }
+# Listening weighs what the customer said last most: a reply that picks up their latest line
+# well has listened, even if it does not repeat the whole conversation again. Older turns
+# count RECENCY per turn back (never below RECENCY_FLOOR); clauses an earlier reply of the
+# employee already carried back count HEARD_WEIGHT.
+RECENCY, RECENCY_FLOOR, HEARD_WEIGHT = 0.5, 0.25, 0.5
+_CHOICE = re.compile(r"\bif you(?:'d| would)(?: much)? (?:rather|prefer|like|want|love)\b")
 
 
 @dataclass
@@ -47,6 +54,10 @@ class Features:
     keyword_recall: float
     shared: int  # distinct content words of the customer's that the reply uses
     covered: int  # customer clauses carried back (by words or meaning)
+    # How many clauses / content words there are to carry back, capped at what a full reply
+    # needs (3 and 5): a short latest line is fully heard with fewer of them.
+    covered_target: float
+    shared_target: float
     carried: list[str]  # reply phrases that echo the customer
     interpretation: bool
     feelings: list[str]
@@ -68,6 +79,16 @@ class Features:
     name_used: str | None
     facts_used: list[str]
     bank_sims: dict[str, float]
+
+
+def _carried(
+    stems: dict[str, str], by_stems: set[str], by_vecs: np.ndarray, vec: np.ndarray
+) -> float:
+    """How well a text (its stems and clause vectors) carries back one customer clause, 0..1:
+    by shared content words or by meaning, whichever is stronger."""
+    lex = len(set(stems) & by_stems) / len(stems) if stems else 0.0
+    sim = float((by_vecs @ vec).max()) if len(by_vecs) else 0.0
+    return max(lex, float(np.clip((sim - SIM_LOW) / (SIM_HIGH - SIM_LOW), 0.0, 1.0)))
 
 
 def _quote(text: str, match: re.Match[str] | None, widen: int = 0) -> str | None:
@@ -140,30 +161,49 @@ def extract(
     customer_name: str | None,
     banks: Banks,
     bank_vecs: dict[str, np.ndarray],
+    ages: list[int] | None = None,
+    earlier_replies: list[Doc] | None = None,
 ) -> Features:
-    """Compare the reply with the customer's clauses, the facts and the phrase banks."""
+    """Compare the reply with the customer's clauses, the facts and the phrase banks.
+
+    `ages[i]` counts the customer turns said after `customer[i]` (0 = their latest line);
+    `earlier_replies` are the employee's previous replies in this conversation.
+    """
     text = reply.text
     low = text.lower().replace("\u2019", "'")
     reply_stems = set(content_stems(text))
     rv = reply.clause_vecs
+    ages = ages if ages is not None else [0] * len(customer)
+    earlier = earlier_replies or []
+    already: set[str] = set()
+    for doc in earlier:
+        already |= set(content_stems(doc.text))
+    earlier_vecs = [d.clause_vecs for d in earlier if len(d.clause_vecs)]
+    said = np.concatenate(earlier_vecs) if earlier_vecs else np.zeros((0, rv.shape[-1]))
 
     # Listening: each customer clause, by shared words or by meaning.
     coverage: list[Coverage] = []
     all_customer: dict[str, str] = {}
-    for doc in customer:
+    focus_clauses, focus_stems = 0, set[str]()
+    for doc, age in zip(customer, ages, strict=True):
+        recency = max(RECENCY_FLOOR, RECENCY**age)
         for clause, vec in zip(doc.clauses, doc.clause_vecs, strict=True):
             stems = content_stems(clause.text)
             all_customer.update(stems)
             if not stems:
                 continue
-            lex = len(set(stems) & reply_stems) / len(stems)
-            sim = float((rv @ vec).max()) if len(rv) else 0.0
-            semantic = float(np.clip((sim - SIM_LOW) / (SIM_HIGH - SIM_LOW), 0.0, 1.0))
-            score = max(lex, semantic)
+            heard = _carried(stems, already, said, vec) >= 0.5
+            factor = recency * (HEARD_WEIGHT if heard else 1.0)
+            weight = len(stems) * factor
+            if factor >= 0.5:  # still to be heard: the latest turns, less what was carried back
+                focus_clauses += 1
+                focus_stems |= set(stems)
+            score = _carried(stems, reply_stems, rv, vec)
+            semantic = _carried({}, reply_stems, rv, vec)
             echoed = _runs(text, set(stems))
             if not echoed and semantic >= 0.5 and len(rv):
                 echoed = [key_phrase(reply.clauses[int((rv @ vec).argmax())].text)]
-            coverage.append(Coverage(clause.text, float(len(stems)), score, echoed))
+            coverage.append(Coverage(clause.text, weight, score, echoed))
     total = sum(c.weight for c in coverage)
     listening = sum(c.weight * c.score for c in coverage) / total if total else 0.0
     recall = len(set(all_customer) & reply_stems) / len(all_customer) if all_customer else 0.0
@@ -184,6 +224,14 @@ def extract(
             return quote
         threshold = BANK_MATCH.get(name)
         per_clause = sims(name)
+        if name == "blame" and len(per_clause):
+            # "if you'd rather, I'll book you in" offers a choice; it only looks like blame.
+            per_clause = np.array(
+                [
+                    0.0 if _CHOICE.search(c.text.lower().replace("\u2019", "'")) else s
+                    for c, s in zip(reply.clauses, per_clause, strict=True)
+                ]
+            )
         if threshold is not None and len(per_clause) and per_clause.max() >= threshold:
             return reply.clauses[int(per_clause.argmax())].text
         return None
@@ -235,6 +283,7 @@ def extract(
         if kw_hit or lex >= 0.5 or sim >= 0.6:
             used.append(fact.id)
 
+    offer = find_offer(reply, banks["repair"], bank_vecs.get("repair"))
     return Features(
         reply=text,
         coverage=coverage,
@@ -242,6 +291,8 @@ def extract(
         keyword_recall=recall,
         shared=len(set(all_customer) & reply_stems),
         covered=sum(c.score >= 0.5 for c in coverage),
+        covered_target=float(min(3, max(1, focus_clauses))),
+        shared_target=float(min(5, max(2, len(focus_stems)))),
         carried=carried,
         interpretation=bank_hit("interpretation") is not None,
         feelings=feelings,
@@ -252,8 +303,8 @@ def extract(
         non_apology=non_apology,
         formulaic=bank_hit("formulaic_apology") if apology_match else None,
         responsibility=bank_hit("responsibility", 20),
-        repair=_quote(text, banks["repair"].find(low), 40),
-        repair_vague=_quote(text, banks["repair"].find(low, "vague"), 20),
+        repair=offer.concrete,
+        repair_vague=offer.vague,
         repair_time=banks["repair"].find(low, "times") is not None,
         blame=bank_hit("blame", 30),
         dismissive=dismissive,

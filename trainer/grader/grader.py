@@ -43,7 +43,7 @@ class EmbeddingGrader:
             facts = [FactRef(f.id, clean(f.text), f.keywords) for f in req.facts]
             strong = [clean(s) for s in req.strong_replies if s and s.strip()]
             prepared.append((req, reply, truncated, customer, facts, strong))
-            texts += [reply, *customer, *(f.text for f in facts), *strong]
+            texts += [reply, *customer, *(f.text for f in facts), *strong, *_earlier(req)]
         docs = {d.text: d for d in self.encoder.docs([t for t in texts if t])}
         curves = {} if raw else calibration.load().models.get(self.model_id, {})
         results = []
@@ -72,6 +72,8 @@ class EmbeddingGrader:
             )  # fmt: skip
         doc = docs[reply]
         facts = [f for f in facts if f.text]
+        ages = [len(customer) - 1 - i for i in range(len(customer))]
+        earlier = [docs[t] for t in _earlier(req)]
         feats = extract(
             doc,
             [docs[t] for t in customer],
@@ -80,6 +82,8 @@ class EmbeddingGrader:
             req.customer_name,
             self.banks,
             self.bank_vecs,
+            ages=ages,
+            earlier_replies=earlier,
         )
         scored = score(feats, truncated)
         scores = calibration.apply(scored.scores, curves) if curves else scored.scores
@@ -96,3 +100,8 @@ class EmbeddingGrader:
             facts_used=feats.facts_used,
             truncated=truncated,
         )
+
+
+def _earlier(req: GradeRequest) -> list[str]:
+    """The employee's earlier replies (cached: each was encoded when it was graded)."""
+    return [c for c in (clean(t.text) for t in req.history if t.role == "employee") if c]

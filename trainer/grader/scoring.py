@@ -37,8 +37,8 @@ def _missed(f: Features) -> list[str]:
 def listening(f: Features, missed: list[str]) -> tuple[float, str]:
     raw = (
         0.45 * f.listening
-        + 0.25 * min(1.0, f.covered / 3)
-        + 0.3 * min(1.0, f.shared / 5)
+        + 0.25 * min(1.0, f.covered / f.covered_target)
+        + 0.3 * min(1.0, f.shared / f.shared_target)
         + (0.1 if f.interpretation else 0.0)
     )
     if f.carried:
