@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup clean bench
+.PHONY: run test lint setup clean bench screenshot
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "need Python 3.11 as '$(PY)' (set PY=/path/to/python3.11)"; exit 1; }
@@ -24,8 +24,8 @@ run: $(STAMP)
 	$(BIN)/empathy-trainer practice
 
 lint: $(STAMP)
-	$(BIN)/ruff check trainer tests
-	$(BIN)/ruff format --check trainer tests
+	$(BIN)/ruff check trainer tests scripts evals
+	$(BIN)/ruff format --check trainer tests scripts evals
 	$(BIN)/mypy
 
 test: lint
@@ -37,3 +37,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+screenshot: $(STAMP)
+	$(BIN)/python scripts/screenshot.py docs/practice.svg
