@@ -8,7 +8,7 @@ import pytest
 
 from trainer.customer.base import CustomerContext
 from trainer.customer.filter import check_line, trim_to_sentence
-from trainer.customer.prompt import build_prompt, mood_words
+from trainer.customer.prompt import OPENERS, build_prompt, mood_words, opener
 from trainer.grader.base import Turn
 
 NAME = "Dana Reyes"
@@ -37,6 +37,33 @@ REJECT = [
     ("Ich bin wieder da und der Bildschirm flackert immer noch ständig überall. " * 5, "too long"),
     ("据说这台电脑已经修好了但是屏幕还在闪烁", "not readable English"),
     ("Thank you for your patience, is there anything else?", "talks like the employee"),
+    # Reassurance and instructions aimed at the employee: real SmolLM2 lines from this repo's runs.
+    (
+        "It's not a problem, you just have to wait for the right time. I'm back now.",
+        "reassures like the employee",
+    ),
+    (
+        "No problem, just another day. You're back for the next three days.",
+        "reassures like the employee",
+    ),
+    (
+        "Okay, okay, don't worry about it. Just tell me what's on your mind.",
+        "reassures like the employee",
+    ),
+    ("Okay, I understand, and you just need to fill that in.", "instructs like the employee"),
+    ("Please, please fill in that form. Please go to the next one.", "instructs like the employee"),
+    ("You'll have to wait until Monday for the part.", "instructs like the employee"),
+    ("Thanks for waiting, it should be quick.", "talks like the employee"),
+    ("Our team checked it twice and it passed.", "speaks for the store"),
+    # The persona's situation turned around.
+    ("This is my first time here, so what do I do?", "contradicts the customer's situation"),
+    ("It's all working now, I just wanted to say.", "contradicts the customer's situation"),
+    ("No rush, I can come back next month.", "contradicts the customer's situation"),
+    ("Look, I'm not listening. You can fix it.", "turns the customer's complaint around"),
+    (
+        "I'll get the panel replaced, and I'm going to bring in a laptop tomorrow.",
+        "promises like the employee",
+    ),
 ]
 
 ACCEPT = [
@@ -47,6 +74,14 @@ ACCEPT = [
     "Okay. Thank you. If it's ready by Thursday, that works.",
     "I'll take it somewhere that actually fixes things.",
     "I paid a hundred and eighty dollars and it still flickers.",
+    # Demands and accusations aimed at the employee are the customer's, not reassurance.
+    "You just want to avoid doing the job. That's it.",
+    "You need to fix it before Friday. Not next week.",
+    "The receipt isn't the problem. The screen is.",
+    "Is it working now, or do I come back a fourth time?",
+    "No. I can't wait another week, I have an interview on Friday.",
+    "It was the first time I trusted a repair shop.",
+    "Your work didn't fix anything.",
 ]
 
 
@@ -85,6 +120,20 @@ def test_repeats_and_parroting_are_rejected() -> None:
     assert verdict.reason == "parrots the employee"
 
 
+def test_the_customers_own_facts_are_not_given_to_the_employee() -> None:
+    keys = ["interview", "Friday", "freelance", "work", "income", "clients", "180"]
+    for line in (
+        "You're right. The thing is you are a freelancer who has to pay.",
+        "I'm an employee. You're a freelancer.",
+        "How are your clients doing these days?",
+    ):
+        verdict = check_line(line, customer_name=NAME, own_keywords=keys)
+        assert verdict.reason == "gives the customer's situation to the employee", line
+    # Common keywords are fine said of the employee: "your work" is the repair.
+    assert check_line("Your work on it was sloppy.", customer_name=NAME, own_keywords=keys).ok
+    assert check_line("My interview is Friday.", customer_name=NAME, own_keywords=keys).ok
+
+
 def test_trim_drops_the_half_sentence_left_by_the_token_limit() -> None:
     assert trim_to_sentence("Third time. I paid you to fix it and the") == "Third time."
     assert trim_to_sentence("Third time and still") == "Third time and still"
@@ -119,3 +168,19 @@ def test_mood_is_written_as_behaviour(scenario: Any) -> None:
     angry = build_prompt(_ctx(scenario, "Whatever.", mood=90, change=10))
     assert mood_words(30, -10) in calm and "calm now" in calm
     assert mood_words(90, 10) in angry and "furious" in angry
+
+
+def test_prompt_can_start_the_customers_line(scenario: Any) -> None:
+    ctx = _ctx(scenario, "Did you bring your receipt?", mood=80, change=8)
+    word = opener(ctx)
+    assert word in OPENERS["angrier"]
+    assert build_prompt(ctx, start=word).endswith(f'Dana: "{word}')
+    calm = _ctx(scenario, "Third visit, same flicker. I'd be furious too.", mood=50, change=-12)
+    assert opener(calm) in OPENERS["calmer"]
+    # Never the word the previous customer line started with: "Okay, ... Okay, ..." reads canned.
+    for turn in range(20):
+        calm.turn_index = turn
+        calm.history[-2] = Turn("customer", f"{opener(calm)} the screen still flickers.")
+        first = opener(calm)
+        calm.history[-2] = Turn("customer", f"{first} fine.")
+        assert opener(calm) != first

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from trainer.customer.base import CustomerContext
 from trainer.customer.filter import check_line, overlap, trim_to_sentence
-from trainer.customer.rerank import MIN_ON_TOPIC, Ranked, Reranker
+from trainer.customer.rerank import MIN_ON_TOPIC, MIN_RELATED, Ranked, Reranker
 from trainer.customer.scripted import last_customer_line
 
 
@@ -50,10 +50,17 @@ def choose(ctx: CustomerContext, intent: str, raw: Sequence[str], reranker: Rera
         elif text not in passed:
             passed.append(text)
     ranked = reranker.rank(ctx, intent, passed)
+    kept: list[Ranked] = []
     for item in ranked:
         if item.on_topic < MIN_ON_TOPIC:
             rejected.append((item.text, f"off topic ({item.on_topic:.2f})"))
-    best = next((r for r in ranked if r.on_topic >= MIN_ON_TOPIC), None)
+        elif item.related < MIN_RELATED:
+            rejected.append(
+                (item.text, f"unrelated to the goal and the reply ({item.related:.2f})")
+            )
+        else:
+            kept.append(item)
+    best = kept[0] if kept else None
     if best is None:
         return Choice(None, "script", candidates, rejected, ranked)
     # A word-for-word copy of the scripted line is the script, however it was produced.

@@ -21,6 +21,11 @@ _EMPLOYEE = [
         r"escalate|do my best|assist)\b",
         "promises like the employee",
     ),
+    (
+        r"\b(i'?ll|i will|we'?ll|we will) (get|have) (the|it|your|a|that) ?(\w+ )?"
+        r"(replaced|fixed|repaired|sorted|done)\b(?! (somewhere|elsewhere|by someone))",
+        "promises like the employee",
+    ),
     (r"\blet me\b", "offers help like the employee"),
     (r"\bwe('ll|'ve| will| have| need| can|'re| are going)\b", "speaks for the store"),
     (r"\bhow (can|may|could) (i|we) help\b", "asks how to help"),
@@ -40,6 +45,54 @@ _EMPLOYEE = [
         "talks about the customer's things as the employee",
     ),
     (r"\bas an ai\b|\blanguage model\b|\bassistant\b|\bchatbot\b", "speaks as an AI"),
+    (
+        r"\bour (team|technicians?|staff|store|shop|policy|company|service desk|engineers?|"
+        r"colleagues?|manager|department|customers)\b",
+        "speaks for the store",
+    ),
+]
+# Reassurance and instructions aimed at the other person are the employee's job: the customer
+# is the one being told to wait, not the one telling.
+_REASSURE = [
+    (
+        r"\b(it'?s|that'?s|it is|that is|this is) not (a|an|any) (problem|issue)\b|"
+        r"\bno (problem|problems|worries|worry)\b",
+        "reassures like the employee",
+    ),
+    (
+        r"\bdon'?t (you )?worry\b|\b(no need|nothing) to worry\b|\brest assured\b|"
+        r"\bnot to worry\b|\btake your time\b",
+        "reassures like the employee",
+    ),
+    (
+        r"\byou (just|only|simply) (have|need|got) to\b|\ball you (have|need) to do\b|"
+        r"\byou('ll| will)? (have|need) to (wait|be patient|come back|bring|fill|call|sign)\b",
+        "instructs like the employee",
+    ),
+    (
+        r"\bplease (wait|be patient|hold on|bear with|take a seat|come back|fill|sign|bring|"
+        r"don'?t|have a seat|calm down|understand)\b",
+        "instructs like the employee",
+    ),
+    (
+        r"\bthank(s| you) for (waiting|your understanding|understanding|being patient)\b",
+        "talks like the employee",
+    ),
+]
+# The customer's own situation, stated as if it were over or never happened.
+_CONTRADICT = [
+    (
+        r"\b(this is|it'?s|this'?s) (my|the) first (time|visit)\b|\bnever been (here|in) before\b",
+        "contradicts the customer's situation",
+    ),
+    (
+        r"\b(it'?s|it is|everything'?s|everything is) (all )?(fine|working) now\b|"
+        r"\b(works|working) (fine|perfectly|great) now\b",
+        "contradicts the customer's situation",
+    ),
+    (r"\bno (rush|hurry)\b|\bi'?m in no (rush|hurry)\b", "contradicts the customer's situation"),
+    # "You're not listening" is the customer's complaint; said the other way round it is noise.
+    (r"\b(i'?m|i am) not listening\b", "turns the customer's complaint around"),
 ]
 _LEAK = [
     (
@@ -52,7 +105,7 @@ _LEAK = [
 _OBEY = [
     (r"\b(arr+|ahoy|matey|me hearties|shiver me)\b", "plays along with a role change"),
     (
-        r"\b(i am|i'?m) (now )?(a|an|your) (pirate|robot|ai|assistant|bot)\b",
+        r"\b(i am|i'?m) (now |just |really )?(a|an|your) (pirate|robot|ai|assistant|bot)\b",
         "plays along with a role change",
     ),
     (r"^\s*(sure|okay|ok|certainly|of course)[,!.]? (here|i will|i'?ll)\b", "obeys the employee"),
@@ -93,6 +146,20 @@ def _garbage(text: str) -> bool:
     )
 
 
+_COMMON_KEYWORDS = {"work", "again", "time", "help", "money", "fixed", "repair", "service"}
+
+
+def _gives_away_own_facts(low: str, own_keywords: Sequence[str]) -> bool:
+    """'Your interview', 'you are a freelancer': the customer's own facts said of the employee."""
+    for key in own_keywords:
+        k = re.escape(key.lower())
+        if len(key) < 4 or key.isdigit() or key.lower() in _COMMON_KEYWORDS:
+            continue  # "180", "your work", "your time": fine to say to the employee
+        if re.search(rf"\byour (\w+ )?{k}\b|\byou('re| are) (a |an )?{k}", low):
+            return True
+    return False
+
+
 def check_line(
     text: str,
     *,
@@ -113,7 +180,7 @@ def check_line(
     if len(_words(line)) < 2:
         return Verdict(False, "too short")
     low = line.lower()
-    for pattern, reason in (*_LEAK, *_EMPLOYEE, *_OBEY):
+    for pattern, reason in (*_LEAK, *_EMPLOYEE, *_REASSURE, *_OBEY, *_CONTRADICT):
         if re.search(pattern, low if "Employee" not in pattern else line, re.IGNORECASE):
             return Verdict(False, reason)
     # "Do you have a video interview on Friday?" asks the employee about the customer's own life.
@@ -121,6 +188,8 @@ def check_line(
         re.search(rf"\b{re.escape(k.lower())}\b", low) for k in own_keywords
     ):
         return Verdict(False, "asks about the customer's own situation")
+    if _gives_away_own_facts(low, own_keywords):
+        return Verdict(False, "gives the customer's situation to the employee")
     first = customer_name.split()[0].lower()
     if re.search(rf"\b{re.escape(first)}\b", low):
         return Verdict(False, "talks about the customer in the third person")

@@ -15,7 +15,7 @@ from typing import Any
 
 @dataclass
 class Sampling:
-    candidates: int = 4
+    candidates: int = 6  # 4 left too few survivors of the stricter filter (models/README)
     max_new_tokens: int = 26
     temperature: float = 0.8
     top_p: float = 0.9

@@ -8,10 +8,11 @@ The rubric, strong replies and unrevealed facts never enter the prompt.
 
 from __future__ import annotations
 
+import random
 import re
 
 from trainer.customer.base import CustomerContext
-from trainer.customer.scripted import mood_tone, script_line
+from trainer.customer.scripted import Tone, last_customer_line, mood_tone, script_line
 
 MAX_TURNS = 4  # earlier turns cost prefill time and the model barely uses them
 MAX_QUOTE_CHARS = 280
@@ -48,8 +49,26 @@ def quote(text: str) -> str:
     return f'"{flat}"'
 
 
-def build_prompt(ctx: CustomerContext, intent: str | None = None) -> str:
-    """The prompt ending where the customer's next quoted line begins."""
+# The first word of the customer's line, written into the prompt. Starting "No." or "Look," the
+# model continues as the one complaining; left to start freely it drifts into the employee's
+# "It's not a problem, you just have to wait" (see models/README, Quality).
+OPENERS: dict[Tone, tuple[str, ...]] = {
+    "angrier": ("No.", "Look,", "Seriously?"),
+    "neutral": ("Look,", "So", "Well,"),
+    "calmer": ("Okay,", "Alright.", "Okay."),
+}
+
+
+def opener(ctx: CustomerContext) -> str:
+    """The mood's opener for this turn (seeded), never the one the previous line started with."""
+    previous = (last_customer_line(ctx) or "").split()
+    said = previous[0] if previous else ""
+    choices = [o for o in OPENERS[mood_tone(ctx)] if o != said]
+    return random.Random(f"opener:{ctx.seed or 0}:{ctx.turn_index}").choice(choices)
+
+
+def build_prompt(ctx: CustomerContext, intent: str | None = None, start: str = "") -> str:
+    """The prompt ending where the customer's next quoted line begins (after `start`, if any)."""
     customer = ctx.scenario.customer
     name = first_name(ctx)
     intent = intent or script_line(ctx)
@@ -71,7 +90,7 @@ def build_prompt(ctx: CustomerContext, intent: str | None = None) -> str:
         lines.append(f"{speaker}: {quote(turn.text)}")
     tone = mood_words(ctx.mood, ctx.mood_change)
     lines.append(f"({name} is {tone}. {name} means: {quote(intent)})")
-    lines.append(f'{name}: "')
+    lines.append(f'{name}: "{start}')
     return "\n".join(lines)
 
 

@@ -17,7 +17,7 @@ from trainer.customer.base import (
 )
 from trainer.customer.choose import choose
 from trainer.customer.generation import PrefixCache, Sampling, StopTokens, sample_lines
-from trainer.customer.prompt import build_prompt
+from trainer.customer.prompt import build_prompt, opener
 from trainer.customer.rerank import Embed, Reranker
 from trainer.customer.scripted import ending_line, script_line, stream_words
 
@@ -49,6 +49,7 @@ class TransformersCustomer(CustomerBackend):
         self._stops: StopTokens | None = None
         self._prefix = PrefixCache()
         self.reuse_prefix = True
+        self.use_opener = True  # see prompt.OPENERS
         self._load_lock = threading.Lock()
         self._gen_lock = threading.Lock()
 
@@ -72,9 +73,18 @@ class TransformersCustomer(CustomerBackend):
         self.load()
         assert self._stops is not None
         sampling = Sampling(**{**self.sampling.__dict__, "seed": seed})
-        with self._gen_lock:
+        from trainer.customer.loading import pick_threads
+        from trainer.grader.encoder import torch_threads
+
+        # torch's thread count is process-wide: take turns with the grader's encodes.
+        with self._gen_lock, torch_threads(pick_threads()):
             return sample_lines(
-                self.loaded.model, self.loaded.tokenizer, self._stops, prompt, sampling
+                self.loaded.model,
+                self.loaded.tokenizer,
+                self._stops,
+                prompt,
+                sampling,
+                prefix=self._prefix if self.reuse_prefix else None,
             )
 
     def respond(self, ctx: CustomerContext, on_chunk: OnChunk | None = None) -> CustomerLine:
@@ -86,13 +96,15 @@ class TransformersCustomer(CustomerBackend):
             ms = (time.perf_counter() - start) * 1000
             return CustomerLine(closing, "script", first_token_ms=ms, total_ms=ms)
         intent = script_line(ctx)
+        start_with = opener(ctx) if self.use_opener else ""
         try:
-            generated = self.generate(build_prompt(ctx, intent), turn_seed(ctx))
+            generated = self.generate(build_prompt(ctx, intent, start_with), turn_seed(ctx))
         except CustomerError:
             raise
         except RuntimeError as exc:  # torch errors (out of memory, bad weights)
             raise CustomerError(f"the customer model failed: {exc}") from None
-        picked = choose(ctx, intent, generated.texts, self.reranker)
+        texts = [f"{start_with} {t}".strip() for t in generated.texts]
+        picked = choose(ctx, intent, texts, self.reranker)
         text = picked.text if picked.text is not None else intent
         stream_words(text, on_chunk)
         return CustomerLine(
