@@ -15,6 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# The grader picks bf16 only on CPUs with native bf16; tests pin fp32 so scores (and the
+# snapshots that show them) are the same on any CI machine. `bench grader` measures bf16.
+os.environ.setdefault("EMPATHY_TRAINER_GRADER_DTYPE", "fp32")
 
 
 @pytest.fixture(autouse=True)
