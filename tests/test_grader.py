@@ -126,11 +126,13 @@ def test_no_history_and_nearest_model_reply(grader: Any) -> None:
 
 def test_customer_side_is_cached_so_later_replies_encode_only_themselves(grader: Any) -> None:
     grade(grader, "First reply about the third visit.")
-    before = set(grader.encoder._phrases)
+    before, words_before = set(grader.encoder._phrases), set(grader.encoder._words)
     reply = "A brand new reply. It mentions Friday."
     grade(grader, reply)
     new = set(grader.encoder._phrases) - before
     assert new == {c.text for c in clauses(reply)}
+    # Single words are embedded for synonyms: only the reply's (days must match exactly).
+    assert set(grader.encoder._words) - words_before == {"brand", "new", "mentions"}
 
 
 def test_library_strong_replies_beat_weak_ones(grader: Any, library_dir: Path) -> None:
@@ -290,3 +292,65 @@ def test_torch_threads_is_shared_and_blocks_a_grader_encode(grader: Any) -> None
     worker.join(timeout=30)
     assert done.is_set() and set(seen) == {2}
     assert torch.get_num_threads() == start
+
+
+HAROLD = (
+    "Hello, yes. I'm ever so sorry, I think I've broken the app. It says I'm locked out, "
+    "and I don't know what I've done."
+)
+
+
+def test_paraphrase_and_negated_restatement_count_as_listening(grader: Any) -> None:
+    """Real use: 'you haven't broken anything' and 'it locks' carry back 'broken the app' and
+    'locked out' (it scored 50 with 'missed broken the app'); 'please don't apologise' is
+    not the employee apologising, 'that's on us' is."""
+    r = grade(
+        grader,
+        "Oh Harold, please don't apologise - you haven't broken anything. The update asked you "
+        "to re-verify and after three wrong codes it locks, that's on us. Let's sort it together.",
+        history=[Turn("customer", HAROLD)],
+        customer_name="Harold Finch",
+    )
+    assert r.scores["listening"] >= 70, r.evidence["listening"]
+    assert "missed" not in r.evidence["listening"], r.evidence["listening"]
+    assert "broken" in r.evidence["listening"] and "locks" in r.evidence["listening"]
+    assert "apologise" not in r.evidence["apology"], r.evidence["apology"]
+    assert "that's on us" in r.evidence["apology"] and r.scores["apology"] >= 55
+    told_off = grade(grader, "Please don't apologise, these things happen.",
+                     history=[Turn("customer", HAROLD)])  # fmt: skip
+    assert "no apology" in told_off.evidence["apology"] and told_off.scores["apology"] <= 15
+
+
+def test_stakes_in_the_customers_words_are_heard_through_their_specifics(grader: Any) -> None:
+    """Real use: carrying back 'interview on Friday' hears 'so timing really matters' (53)."""
+    r = grade(
+        grader,
+        "With your interview on Friday and your freelance work depending on this laptop, "
+        "that's a lot of pressure",
+        history=[
+            Turn(
+                "customer", "The thing is, I have an interview on Friday, so timing really matters."
+            )
+        ],
+    )
+    assert r.scores["listening"] >= 70, r.evidence["listening"]
+    assert "interview on Friday" in r.evidence["listening"]
+
+
+def test_close_words_carry_back_but_days_and_numbers_must_match(grader: Any) -> None:
+    from trainer.grader.overlap import matches
+    from trainer.grader.text import content_stems
+
+    theirs = content_stems("My luggage froze on Saturday, two bags")
+    ours = content_stems("your suitcase was frozen on Friday, three cases")
+    words = sorted(set(theirs.values()) | set(ours.values()))
+    vecs = dict(zip(words, grader.encoder.words(words), strict=True))
+    found = {theirs[s]: hit for s, hit in matches(theirs, ours, vecs).items()}
+    assert found["luggage"] and found["luggage"][0] == "suitcase"
+    assert found["froze"] and found["froze"][0] == "frozen"
+    assert found["saturday"] is None and found["two"] is None
+    lost = "My luggage never arrived and my medication is in it. I fly home on Saturday."
+    r = grade(grader, "So your suitcase, with your medicine inside, hasn't turned up, and you "
+              "fly Saturday.", history=[Turn("customer", lost)])  # fmt: skip
+    assert r.scores["listening"] >= 85, r.evidence["listening"]
+    assert "suitcase" in r.evidence["listening"] and "medicine" in r.evidence["listening"]

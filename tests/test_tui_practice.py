@@ -240,3 +240,90 @@ async def test_help_and_theme_keys(library: Any, grader: Any, store: Any) -> Non
         assert app.theme != before and app.theme in ("textual-dark", "textual-light")
         await app.workers.wait_for_complete()
         assert load_settings().theme == app.theme
+
+
+async def test_conversation_keeps_the_newest_line_in_view(
+    library: Any, grader: Any, store: Any
+) -> None:
+    app = make_app(library, grader, store, scenario_id="retail-laptop-repair")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await session_ready(pilot)
+        log = screen.query_one(ConversationLog)
+        # Replies that grow after they are added (scores, the customer's answer) must not
+        # leave the latest answer below the fold.
+        for _ in range(3):
+            await reply(pilot, GOOD_REPLY)
+            await pilot.pause()
+            assert log.scroll_y == log.max_scroll_y
+        assert log.max_scroll_y > 0
+        # A line that grows once on screen (the streamed answer) keeps the bottom in view.
+        line = log.add_customer("…")
+        await pilot.pause()
+        line.set_text("Still here. " * 60)
+        await pilot.pause()
+        assert log.scroll_y == log.max_scroll_y
+        # Scrolling up to reread stops the following; a new line does not yank the view.
+        log.scroll_home(animate=False)
+        await pilot.pause()
+        assert not log.following
+        log.add_note("a note")
+        await pilot.pause()
+        assert log.scroll_y == 0
+        log.scroll_end(animate=False)
+        await pilot.pause()
+        assert log.following
+
+
+async def test_pasted_control_characters_are_dropped(library: Any, grader: Any, store: Any) -> None:
+    from textual import events
+
+    app = make_app(library, grader, store, scenario_id="retail-laptop-repair")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await session_ready(pilot)
+        box = screen.query_one(ReplyBox)
+        box.post_message(events.Paste("Dana,\tthird \x1b[31mvisit\x1b[0m\x07\r\nsorry\x00"))
+        await pilot.pause()
+        assert box.text == "Dana, third visit\nsorry"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not screen.busy)
+        assert [t.text for t in screen.session.turns if t.role == "employee"] == [
+            "Dana, third visit\nsorry"
+        ]
+
+
+class FlakyCustomer(ScriptedCustomer):
+    """The scripted customer whose model server is down for the first answer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures = 1
+
+    def respond(self, ctx: Any, on_chunk: Any = None) -> Any:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("cannot reach http://127.0.0.1:9/v1")
+        return super().respond(ctx, on_chunk)
+
+
+async def test_enter_asks_again_when_the_customer_could_not_answer(
+    library: Any, grader: Any, store: Any
+) -> None:
+    app = make_app(
+        library, grader, store, customer=FlakyCustomer(), scenario_id="retail-laptop-repair"
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await session_ready(pilot)
+        await reply(pilot, GOOD_REPLY)
+        # Graded and saved, no answer: the trainee is told why and what to do.
+        assert screen.session.awaiting_customer
+        status = screen.query_one(LoadStatus).text
+        assert "did not answer" in status and "127.0.0.1:9" in status and "Enter" in status
+        assert any("ask again" in n.message for n in app._notifications)
+        # Enter (with a next reply already typed) asks again instead of failing for ever.
+        await pilot.press(*"next")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not screen.busy)
+        assert [t.role for t in screen.session.turns] == ["customer", "employee", "customer"]
+        assert lines(screen, "customer")[-1] == screen.session.turns[-1].text
+        assert screen.query_one(ReplyBox).text == "next"
+        assert "Your turn" in screen.query_one(LoadStatus).text

@@ -11,7 +11,8 @@ from trainer.grader.banks import Banks
 from trainer.grader.base import FactRef
 from trainer.grader.encoder import Doc
 from trainer.grader.offers import find_offer
-from trainer.grader.text import STOPWORDS, content_stems, key_phrase, stem, words
+from trainer.grader.overlap import WordVecs, matches, runs, synonyms, word_cover
+from trainer.grader.text import content_stems, key_phrase, words
 
 # Cosine similarity between MiniLM clause embeddings: below LOW is unrelated, above HIGH is a
 # paraphrase. Bank matches need a clear paraphrase of an example phrase.
@@ -82,11 +83,15 @@ class Features:
 
 
 def _carried(
-    stems: dict[str, str], by_stems: set[str], by_vecs: np.ndarray, vec: np.ndarray
+    stems: dict[str, str],
+    by: dict[str, str],
+    by_vecs: np.ndarray,
+    vec: np.ndarray,
+    word_vecs: WordVecs | None = None,
 ) -> float:
-    """How well a text (its stems and clause vectors) carries back one customer clause, 0..1:
-    by shared content words or by meaning, whichever is stronger."""
-    lex = len(set(stems) & by_stems) / len(stems) if stems else 0.0
+    """How well a text (its content words and clause vectors) carries back one customer
+    clause, 0..1: by shared words (stem or close word meaning) or by clause meaning."""
+    lex = word_cover(stems, by, word_vecs)
     sim = float((by_vecs @ vec).max()) if len(by_vecs) else 0.0
     return max(lex, float(np.clip((sim - SIM_LOW) / (SIM_HIGH - SIM_LOW), 0.0, 1.0)))
 
@@ -103,32 +108,27 @@ def _quote(text: str, match: re.Match[str] | None, widen: int = 0) -> str | None
     return text[start:end].strip()
 
 
-def _runs(reply: str, stems: set[str]) -> list[str]:
-    """Contiguous stretches of the reply made of words the customer used."""
-    toks = words(reply)
-    hits = [w not in STOPWORDS and stem(w) in stems for w, _, _ in toks]
-    runs: list[str] = []
-    i = 0
-    while i < len(toks):
-        if not hits[i]:
-            i += 1
-            continue
-        j = i
-        # Join hits separated by at most one stopword ("third visit", "interview on Friday").
-        while j + 1 < len(toks) and (
-            hits[j + 1] or (j + 2 < len(toks) and toks[j + 1][0] in STOPWORDS and hits[j + 2])
-        ):
-            j += 1
-        runs.append(reply[toks[i][1] : toks[j][2]])
-        i = j + 1
-    return runs
-
-
 def _rank_quotes(quotes: list[str]) -> list[str]:
     """Longer, more specific echoes first; drop ones contained in another."""
     unique = list(dict.fromkeys(quotes))
     kept = [q for q in unique if not any(q != o and q.lower() in o.lower() for o in unique)]
     return sorted(kept, key=lambda q: -min(len(q.split()), 4))
+
+
+_REASSURE = "reassurance_patterns"
+
+
+def _apology(low: str, banks: Banks) -> re.Match[str] | None:
+    """The first apology word that is the employee apologising: "please don't apologise" to
+    the customer uses the word but apologises for nothing."""
+    skip = [m.span() for p in banks["apology"].extra.get(_REASSURE, []) for m in p.finditer(low)]
+    found = [
+        m
+        for p in banks["apology"].patterns
+        for m in p.finditer(low)
+        if not any(a <= m.start() < b for a, b in skip)
+    ]
+    return min(found, key=lambda m: m.start()) if found else None
 
 
 def _clause_of(doc: Doc, pos: int) -> str:
@@ -163,21 +163,24 @@ def extract(
     bank_vecs: dict[str, np.ndarray],
     ages: list[int] | None = None,
     earlier_replies: list[Doc] | None = None,
+    word_vecs: WordVecs | None = None,
 ) -> Features:
     """Compare the reply with the customer's clauses, the facts and the phrase banks.
 
     `ages[i]` counts the customer turns said after `customer[i]` (0 = their latest line);
-    `earlier_replies` are the employee's previous replies in this conversation.
+    `earlier_replies` are the employee's previous replies in this conversation; `word_vecs`
+    embeds single content words (surface form -> vector) so close synonyms count as carried.
     """
     text = reply.text
     low = text.lower().replace("\u2019", "'")
-    reply_stems = set(content_stems(text))
+    reply_words = content_stems(text)
+    reply_stems = set(reply_words)
     rv = reply.clause_vecs
     ages = ages if ages is not None else [0] * len(customer)
     earlier = earlier_replies or []
-    already: set[str] = set()
+    already: dict[str, str] = {}
     for doc in earlier:
-        already |= set(content_stems(doc.text))
+        already.update(content_stems(doc.text))
     earlier_vecs = [d.clause_vecs for d in earlier if len(d.clause_vecs)]
     said = np.concatenate(earlier_vecs) if earlier_vecs else np.zeros((0, rv.shape[-1]))
 
@@ -198,15 +201,19 @@ def extract(
             if factor >= 0.5:  # still to be heard: the latest turns, less what was carried back
                 focus_clauses += 1
                 focus_stems |= set(stems)
-            score = _carried(stems, reply_stems, rv, vec)
-            semantic = _carried({}, reply_stems, rv, vec)
-            echoed = _runs(text, set(stems))
+            score = _carried(stems, reply_words, rv, vec, word_vecs)
+            semantic = _carried({}, reply_words, rv, vec)
+            echoed = runs(text, set(stems), synonyms(stems, reply_words, word_vecs))
             if not echoed and semantic >= 0.5 and len(rv):
                 echoed = [key_phrase(reply.clauses[int((rv @ vec).argmax())].text)]
             coverage.append(Coverage(clause.text, weight, score, echoed))
     total = sum(c.weight for c in coverage)
     listening = sum(c.weight * c.score for c in coverage) / total if total else 0.0
-    recall = len(set(all_customer) & reply_stems) / len(all_customer) if all_customer else 0.0
+    # Their words that come back, as the same word or a close one ("froze" ~ "frozen").
+    shared = sum(
+        1 for h in matches(all_customer, reply_words, word_vecs).values() if h and h[1] >= 0.5
+    )
+    recall = shared / len(all_customer) if all_customer else 0.0
     carried = _rank_quotes([w for c in coverage if c.score >= 0.34 for w in c.reply_words])
 
     def sims(name: str) -> np.ndarray:
@@ -236,7 +243,7 @@ def extract(
             return reply.clauses[int(per_clause.argmax())].text
         return None
 
-    apology_match = banks["apology"].find(low)
+    apology_match = _apology(low, banks)
     non_apology = bank_hit("non_apology") if apology_match else None
     dismissive = bank_hit("dismissive")
     skip = [(m.start(), m.end()) for m in re.finditer(r"calm down", low)]
@@ -284,12 +291,17 @@ def extract(
             used.append(fact.id)
 
     offer = find_offer(reply, banks["repair"], bank_vecs.get("repair"))
+    responsibility = bank_hit("responsibility", 20)
+    apology_quote = _clause_of(reply, apology_match.start()) if apology_match else None
+    if apology_match is None and responsibility and banks["apology"].find(low, _REASSURE):
+        # "Please don't apologise - that's on us": the ownership is the apology here.
+        apology_quote = responsibility
     return Features(
         reply=text,
         coverage=coverage,
         listening=listening,
         keyword_recall=recall,
-        shared=len(set(all_customer) & reply_stems),
+        shared=shared,
         covered=sum(c.score >= 0.5 for c in coverage),
         covered_target=float(min(3, max(1, focus_clauses))),
         shared_target=float(min(5, max(2, len(focus_stems)))),
@@ -299,10 +311,10 @@ def extract(
         ack_sim=float(ack_per_clause.max()) if len(ack_per_clause) else 0.0,
         ack_quote=ack_quote,
         sympathy=banks["apology"].find(low, "sympathy_patterns") is not None,
-        apology_quote=_clause_of(reply, apology_match.start()) if apology_match else None,
+        apology_quote=apology_quote,
         non_apology=non_apology,
         formulaic=bank_hit("formulaic_apology") if apology_match else None,
-        responsibility=bank_hit("responsibility", 20),
+        responsibility=responsibility,
         repair=offer.concrete,
         repair_vague=offer.vague,
         repair_time=banks["repair"].find(low, "times") is not None,

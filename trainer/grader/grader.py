@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from trainer.grader import calibration
@@ -9,8 +11,9 @@ from trainer.grader.banks import BANK_NAMES, load_banks
 from trainer.grader.base import DIMENSIONS, FactRef, GradeRequest, GradeResult
 from trainer.grader.encoder import Doc, Encoder
 from trainer.grader.features import extract
+from trainer.grader.overlap import WordVecs, exact_only
 from trainer.grader.scoring import score
-from trainer.grader.text import clean, truncate
+from trainer.grader.text import clean, content_stems, truncate
 
 
 class EmbeddingGrader:
@@ -45,11 +48,25 @@ class EmbeddingGrader:
             prepared.append((req, reply, truncated, customer, facts, strong))
             texts += [reply, *customer, *(f.text for f in facts), *strong, *_earlier(req)]
         docs = {d.text: d for d in self.encoder.docs([t for t in texts if t])}
+        words = self._words(prepared)
+        word_vecs = dict(zip(words, self.encoder.words(words), strict=True))
         curves = {} if raw else calibration.load().models.get(self.model_id, {})
         results = []
         for req, reply, truncated, customer, facts, strong in prepared:
-            results.append(self._one(req, reply, truncated, customer, facts, strong, docs, curves))
+            results.append(
+                self._one(req, reply, truncated, customer, facts, strong, docs, curves, word_vecs)
+            )
         return results
+
+    @staticmethod
+    def _words(prepared: list[tuple[Any, ...]]) -> list[str]:
+        """Every content word of the replies and of what the customer said, to embed on its
+        own (cached like clauses) for matching close synonyms."""
+        found: set[str] = set()
+        for _req, reply, _trunc, customer, *_ in prepared:
+            for text in (reply, *customer):
+                found.update(w for w in content_stems(text).values() if not exact_only(w))
+        return sorted(found)
 
     def _one(
         self,
@@ -61,6 +78,7 @@ class EmbeddingGrader:
         strong: list[str],
         docs: dict[str, Doc],
         curves: dict[str, calibration.Curve],
+        word_vecs: WordVecs | None = None,
     ) -> GradeResult:
         if not reply:
             return GradeResult(
@@ -84,6 +102,7 @@ class EmbeddingGrader:
             self.bank_vecs,
             ages=ages,
             earlier_replies=earlier,
+            word_vecs=word_vecs,
         )
         scored = score(feats, truncated)
         scores = calibration.apply(scored.scores, curves) if curves else scored.scores

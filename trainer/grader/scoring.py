@@ -97,10 +97,13 @@ def apology(f: Features, listen: float) -> tuple[float, str]:
             f"sympathy ('{shorten(f.apology_quote)}'), not an apology: takes no responsibility"
         )
     raw = 0.35 + 0.25 * bool(f.responsibility) + 0.2 * specific + 0.25 * repair
-    parts = [f"'{shorten(f.apology_quote)}'"]
-    parts.append(
-        f"owns it ('{shorten(f.responsibility, 6)}')" if f.responsibility else "owns nothing"
-    )
+    if f.apology_quote == f.responsibility:
+        parts = [f"owns it ('{shorten(f.apology_quote, 6)}') in place of a 'sorry'"]
+    else:
+        parts = [f"'{shorten(f.apology_quote)}'"]
+        parts.append(
+            f"owns it ('{shorten(f.responsibility, 6)}')" if f.responsibility else "owns nothing"
+        )
     parts.append("names the failure" if specific >= 0.5 else "names no specific failure")
     if repair_text:
         parts.append(f"offers '{shorten(repair_text)}'" + (" (vague)" if not f.repair else ""))

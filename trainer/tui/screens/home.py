@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from trainer.tui.app import TrainerApp
 
 OUTCOME_SHORT = {"resolved": "resolved", "walked_out": "walked out", "out_of_turns": "out of time"}
+TITLE_WIDTH = 24
+"""Scenario titles are clipped in the recent-sessions table so outcome and scores stay in view."""
 
 
 def matches(scenario: Scenario, text: str, sector: str | None, difficulty: int | None) -> bool:
@@ -72,6 +74,8 @@ class HomeScreen(Screen[None]):
         Binding("ctrl+r", "resume", "Resume"),
         Binding("ctrl+o", "notes_read", "Notes read"),
         Binding("ctrl+l", "focus_list", "Scenarios", show=False),
+        # Inputs take "/" as text, so this only fires from the list, table or filters.
+        Binding("slash", "focus_search", "Search"),
     ]
 
     incomplete: var[SessionRow | None] = var(None)
@@ -178,6 +182,9 @@ class HomeScreen(Screen[None]):
     def action_focus_list(self) -> None:
         self.query_one("#scenarios", OptionList).focus()
 
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
     # --- trainee, recent sessions, notes ------------------------------------------
 
     @on(Input.Submitted, "#trainee")
@@ -204,7 +211,7 @@ class HomeScreen(Screen[None]):
             averages = s.averages or {}
             table.add_row(
                 s.started.strftime("%d %b"),
-                s.scenario_title,
+                _clip(s.scenario_title, TITLE_WIDTH),
                 OUTCOME_SHORT.get(s.outcome or "", "unfinished" if s.ended is None else "ended"),
                 *(_fmt(averages.get(d)) for d in DIMENSIONS),
             )
@@ -259,3 +266,13 @@ class HomeScreen(Screen[None]):
 
 def _fmt(value: float | None) -> str:
     return "-" if value is None else str(round(value))
+
+
+def _clip(text: str, width: int) -> str:
+    """`text` cut to `width` at a word boundary, with an ellipsis when cut."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"

@@ -54,6 +54,8 @@ class PracticeScreen(Screen[None]):
     """The customer is writing their line."""
     finished: var[bool] = var(False)
     """The conversation is over (resolved, walked out, out of turns or ended)."""
+    no_answer: var[str | None] = var(None)
+    """Why the customer could not answer the last (graded) reply; Enter asks again."""
 
     app: TrainerApp  # type: ignore[assignment]
 
@@ -113,6 +115,8 @@ class PracticeScreen(Screen[None]):
         elif self.finished:
             outcome = self.session.outcome if self.session else None
             text = f"Conversation over ({OUTCOME_WORDS.get(outcome, outcome)}). ctrl+d: debrief"
+        elif self.no_answer and not self.busy:
+            text = f"{self.first_name} did not answer: {self.no_answer} · Enter: try again"
         elif self.customer_typing:
             text = f"{self.first_name} is typing…"
         elif not self.app.models_ready:
@@ -127,6 +131,9 @@ class PracticeScreen(Screen[None]):
         status.fraction = fraction
 
     def watch_busy(self) -> None:
+        self._show_status()
+
+    def watch_no_answer(self) -> None:
         self._show_status()
 
     def watch_customer_typing(self) -> None:
@@ -200,10 +207,20 @@ class PracticeScreen(Screen[None]):
 
     @on(ReplyBox.Submitted)
     def send(self, event: ReplyBox.Submitted) -> None:
-        if not event.text or self.finished:
+        if self.finished:
             return
         if self.busy:
-            self.notify(f"Sending waits until {self.first_name} has answered; keep typing.")
+            if event.text:
+                self.notify(f"Sending waits until {self.first_name} has answered; keep typing.")
+            return
+        if self.session is not None and self.session.awaiting_customer:
+            # The customer failed to answer (model server down...): ask again; whatever is in
+            # the box stays there for the next turn.
+            self.no_answer = None
+            self.busy = True
+            self.run_turn(self.session, None)
+            return
+        if not event.text:
             return
         event.reply_box.clear()
         self.busy = True
@@ -273,6 +290,7 @@ class PracticeScreen(Screen[None]):
         self._customer_line = None
         self._sync_panels()
         self.customer_typing = False
+        self.no_answer = None
         self.busy = False
         if self.pending is not None and self.session is not None and not event.finished:
             reply, self.pending = self.pending, None
@@ -287,7 +305,17 @@ class PracticeScreen(Screen[None]):
 
     @on(m.TurnFailed)
     def turn_failed(self, event: m.TurnFailed) -> None:
-        self.notify(event.error, title="Reply not sent", severity="error")
+        if not event.reply and self.session is not None and self.session.awaiting_customer:
+            # Graded and saved, but no answer: say so and let Enter ask again.
+            self.no_answer = event.error
+            self.notify(
+                f"{event.error}\nYour reply is saved; press Enter to ask again.",
+                title=f"{self.first_name} could not answer",
+                severity="error",
+                timeout=10,
+            )
+        else:
+            self.notify(event.error, title="Reply not sent", severity="error")
         if event.reply and self._reply_line is not None:
             self._reply_line.remove()
             reply = self.query_one(ReplyBox)

@@ -34,6 +34,8 @@ class Line(Static):
         if self.note:
             parts += ["\n", (self.note, "italic")]
         self.update(Content.assemble(*parts))
+        if isinstance(self.parent, ConversationLog):
+            self.parent.follow()
 
     def set_text(self, text: str) -> None:
         self.text = text
@@ -56,12 +58,30 @@ class ConversationLog(VerticalScroll):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.customer_name = customer_name
         self.can_focus = False
+        self.following = True
+        """Keep the newest line in view; off while the trainee has scrolled up to read."""
+
+    # Textual's own `anchor()` bottom-aligns a short transcript, so follow by hand: the log
+    # sticks to the bottom while lines are added *and* while they grow (streamed text, scores
+    # under a reply); scrolling up stops that, scrolling back to the bottom resumes it.
+
+    def release_anchor(self) -> None:
+        super().release_anchor()
+        self.following = False
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value >= self.max_scroll_y:
+            self.following = True
+
+    def follow(self) -> None:
+        """Scroll to the newest line after the next layout, unless the trainee scrolled up."""
+        if self.following:
+            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
 
     def _add(self, line: Line) -> Line:
-        follow = self.is_vertical_scroll_end or self.max_scroll_y == 0
         self.mount(line)
-        if follow:
-            self.call_after_refresh(self.scroll_end, animate=False)
+        self.follow()
         return line
 
     def add_customer(self, text: str) -> Line:
@@ -99,4 +119,5 @@ class ConversationLog(VerticalScroll):
                 line.scores = turn.scores
                 line._show()
                 self._add(line)
-        self.call_after_refresh(self.scroll_end, animate=False)
+        self.following = True
+        self.follow()
