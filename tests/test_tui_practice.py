@@ -242,6 +242,26 @@ async def test_help_and_theme_keys(library: Any, grader: Any, store: Any) -> Non
         assert load_settings().theme == app.theme
 
 
+async def test_context_panel_grows_with_revealed_facts(
+    library: Any, grader: Any, store: Any
+) -> None:
+    """Facts revealed later must be on screen, not below the panel's first height."""
+    app = make_app(library, grader, store, scenario_id="retail-laptop-repair")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await session_ready(pilot)
+        panel = screen.query_one(ContextPanel)
+        first = len(panel.facts)
+        await reply(pilot, GOOD_REPLY)
+        await reply(pilot, GOOD_REPLY)
+        await pilot.pause()
+        assert len(panel.facts) > first
+        shown = "\n".join(
+            "".join(seg.text for seg in panel.render_line(y)) for y in range(panel.size.height)
+        )
+        for fact in panel.facts:
+            assert fact.split()[-1].rstrip(".") in shown, f"{fact!r} is cut off"
+
+
 async def test_conversation_keeps_the_newest_line_in_view(
     library: Any, grader: Any, store: Any
 ) -> None:

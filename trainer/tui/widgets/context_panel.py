@@ -10,15 +10,18 @@ from textual.widgets import Static
 class ContextPanel(Static):
     """Stage name and goal, replies left, and the revealed facts as a list."""
 
-    stage_index: reactive[int] = reactive(0)
+    # Every field changes the panel's height (height: auto), so each one asks for a new layout;
+    # without `layout=True` new facts render below the fold of the old height.
+
+    stage_index: reactive[int] = reactive(0, layout=True)
     """0-based index of the current stage."""
-    stage_count: reactive[int] = reactive(1)
+    stage_count: reactive[int] = reactive(1, layout=True)
     """How many stages the scenario has."""
-    goal: reactive[str] = reactive("")
+    goal: reactive[str] = reactive("", layout=True)
     """What the customer wants at this stage, in the coach's words."""
-    turns_left: reactive[int | None] = reactive(None)
+    turns_left: reactive[int | None] = reactive(None, layout=True)
     """Replies left before time runs out (None if unknown)."""
-    facts: reactive[tuple[str, ...]] = reactive(())
+    facts: reactive[tuple[str, ...]] = reactive((), layout=True)
     """Facts the customer has revealed so far."""
 
     def render(self) -> Content:
