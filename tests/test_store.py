@@ -206,7 +206,7 @@ def test_two_processes_write_one_file_at_once(sqlite_url: str) -> None:
     results = [p.communicate(timeout=120) for p in procs]
     for proc, (out, err) in zip(procs, results, strict=True):
         assert proc.returncode == 0, err
-        assert out.strip() == "ok"
+        assert out.strip() == "ok", (out, err)
     store = open_store(sqlite_url)
     sessions = store.list_sessions()
     assert sorted(s.trainee for s in sessions) == ["ann"] * 3 + ["bob"] * 3

@@ -6,6 +6,7 @@ The tables here are what queries use; trainer/migrations.py builds them step by 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +149,25 @@ def _check_sqlite_file(path: Path) -> None:
         raise StoreError(f"{path}: cannot create a database in {path.parent} (no write permission)")
 
 
+def _set_wal(cur: Any, attempts: int = 100) -> None:
+    """Switch to WAL, waiting out another process that is creating the same file.
+
+    Changing the journal mode needs an exclusive lock, and SQLite can report "database is
+    locked" for it at once, without the busy handler, when two processes open a new file
+    together; so retry here instead of failing the second one.
+    """
+    import sqlite3
+
+    for attempt in range(attempts):
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_engine(url: str) -> Engine:
     path = sqlite_path(url)
     if path is None:
@@ -166,7 +186,7 @@ def _sqlite_engine(url: str) -> Engine:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA busy_timeout = 30000")
-        cur.execute("PRAGMA journal_mode = WAL")
+        _set_wal(cur)
         # NORMAL is durable against a killed process in WAL mode (only power loss can drop
         # the last commits) and much faster than FULL for one commit per turn.
         cur.execute("PRAGMA synchronous = NORMAL")
