@@ -53,7 +53,4 @@ def test_core_never_imports_textual(module: str) -> None:
     assert "textual" not in loaded, f"{module} pulled in textual"
 
 
-def test_tui_app_imports_no_model_libraries() -> None:
-    loaded = _modules_after("import trainer.tui.app")
-    assert "textual" in loaded
-    assert not [m for m in HEAVY if m in loaded]
+# The TUI's import rule (textual yes, model libraries and plotext no) is in test_tui_app.py.

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from test_import_hygiene import HEAVY
+from test_import_hygiene import _modules_after as _loaded_after
 
 from trainer.cli import main
-
-HEAVY = ("torch", "transformers", "sentence_transformers")
-
-
-def _loaded_after(code: str) -> set[str]:
-    out = subprocess.run(
-        [sys.executable, "-c", f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return set(out.stdout.split())
 
 
 def test_app_module_loads_no_model_libraries() -> None:

@@ -18,7 +18,7 @@ from trainer.customer.base import (
 from trainer.customer.choose import choose
 from trainer.customer.prompt import build_prompt, first_name
 from trainer.customer.rerank import Embed, Reranker
-from trainer.customer.scripted import ending_line, script_line, stream_words
+from trainer.customer.scripted import closing_reply, script_line, stream_words
 
 SYSTEM = (
     "You write the next line of an upset customer in a customer-service training role-play. "
@@ -140,11 +140,9 @@ class OpenAICustomer(CustomerBackend):
 
     def respond(self, ctx: CustomerContext, on_chunk: OnChunk | None = None) -> CustomerLine:
         start = time.perf_counter()
-        closing = ending_line(ctx)
+        closing = closing_reply(ctx, on_chunk)
         if closing is not None:
-            stream_words(closing, on_chunk)
-            ms = (time.perf_counter() - start) * 1000
-            return CustomerLine(closing, "script", first_token_ms=ms, total_ms=ms)
+            return closing
         intent = script_line(ctx)
         text, first_ms = self._stream(ctx, intent)
         picked = choose(ctx, intent, [text], self.reranker)

@@ -48,6 +48,21 @@ def ending_line(ctx: CustomerContext) -> str | None:
     }.get(ctx.purpose)
 
 
+def closing_reply(ctx: CustomerContext, on_chunk: OnChunk | None) -> CustomerLine | None:
+    """Say the scenario's closing line when the conversation has ended, else None.
+
+    Model backends call this first: the coach's ending is exactly what should be said, so
+    there is nothing to sample.
+    """
+    start = time.perf_counter()
+    closing = ending_line(ctx)
+    if closing is None:
+        return None
+    stream_words(closing, on_chunk)
+    ms = (time.perf_counter() - start) * 1000
+    return CustomerLine(closing, "script", first_token_ms=ms, total_ms=ms)
+
+
 def _rng(ctx: CustomerContext) -> random.Random:
     # A string seed hashes the same in every process (unlike hash()), so runs replay exactly.
     return random.Random(f"{ctx.seed or 0}:{ctx.turn_index}:{ctx.stage.id}")

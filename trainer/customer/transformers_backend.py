@@ -19,7 +19,7 @@ from trainer.customer.choose import choose
 from trainer.customer.generation import PrefixCache, Sampling, StopTokens, sample_lines
 from trainer.customer.prompt import build_prompt, opener
 from trainer.customer.rerank import Embed, Reranker
-from trainer.customer.scripted import ending_line, script_line, stream_words
+from trainer.customer.scripted import closing_reply, script_line, stream_words
 
 
 def turn_seed(ctx: CustomerContext) -> int:
@@ -89,12 +89,9 @@ class TransformersCustomer(CustomerBackend):
 
     def respond(self, ctx: CustomerContext, on_chunk: OnChunk | None = None) -> CustomerLine:
         start = time.perf_counter()
-        closing = ending_line(ctx)
+        closing = closing_reply(ctx, on_chunk)
         if closing is not None:
-            # The scenario's own ending is exactly what the coach wants said; no sampling needed.
-            stream_words(closing, on_chunk)
-            ms = (time.perf_counter() - start) * 1000
-            return CustomerLine(closing, "script", first_token_ms=ms, total_ms=ms)
+            return closing
         intent = script_line(ctx)
         start_with = opener(ctx) if self.use_opener else ""
         try:
