@@ -27,6 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check trainer tests scripts evals
 	$(BIN)/ruff format --check trainer tests scripts evals
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/python -m pytest -q

@@ -28,8 +28,8 @@ async def main(out: Path) -> None:
     from trainer.scenarios import load_library
     from trainer.store import open_store
     from trainer.tui.app import build_app
+    from trainer.tui.practice.reply_box import ReplyBox
     from trainer.tui.services import EngineOptions
-    from trainer.tui.widgets.reply_box import ReplyBox
 
     library = load_library([locations.bundled_scenarios_dir()])
     store = open_store(f"sqlite:///{tempfile.mkdtemp()}/shot.db")

@@ -9,7 +9,7 @@ import pytest
 from trainer.customer.base import CustomerContext
 from trainer.customer.filter import check_line, trim_to_sentence
 from trainer.customer.prompt import OPENERS, build_prompt, mood_words, opener
-from trainer.grader.base import Turn
+from trainer.types import Turn
 
 NAME = "Dana Reyes"
 

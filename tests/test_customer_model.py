@@ -11,7 +11,7 @@ from trainer.customer import CustomerContext, make_backend
 from trainer.customer.filter import check_line
 from trainer.customer.loading import load_model
 from trainer.customer.rerank import default_embed
-from trainer.grader.base import Turn
+from trainer.types import Turn
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from trainer.customer import CustomerContext, CustomerError, make_backend
-from trainer.grader.base import Turn
+from trainer.types import Turn
 
 
 class _Server:

@@ -9,7 +9,7 @@ import pytest
 from trainer.customer.base import CustomerContext
 from trainer.customer.choose import choose
 from trainer.customer.rerank import Reranker, default_embed, fact_hits
-from trainer.grader.base import Turn
+from trainer.types import Turn
 
 REPLY = "Dana, this is your third visit for the same flicker after you paid. I'd be furious too."
 

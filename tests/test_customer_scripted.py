@@ -8,7 +8,7 @@ import pytest
 
 from trainer.customer import CustomerContext, CustomerError, make_backend, script_line
 from trainer.customer.scripted import mood_tone
-from trainer.grader.base import Turn
+from trainer.types import Turn
 
 
 def _ctx(scenario: Any, stage: int = 0, **kw: Any) -> CustomerContext:

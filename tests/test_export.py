@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from trainer.cli import main
-from trainer.export import (
+from trainer.report.export import (
     COLUMNS,
     EXPORT_COLUMNS_DOC,
     Anonymizer,
@@ -24,8 +24,8 @@ from trainer.export import (
     to_csv,
     to_jsonl,
 )
-from trainer.grader.base import DIMENSIONS
 from trainer.store import open_store
+from trainer.types import DIMENSIONS
 
 NAMES = ("Priya Raman", "Tom Okafor")
 INTRO = (
@@ -40,7 +40,7 @@ REPAIR = (
 
 def _play(store: Any, scenario: Any, grader: Any, trainee: str, replies: list[str]) -> str:
     from trainer.customer import make_backend
-    from trainer.session import Session
+    from trainer.engine.session import Session
 
     session = Session.start(scenario, trainee, store, grader, make_backend("scripted"), seed=2)
     session.hint()

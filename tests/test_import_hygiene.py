@@ -40,7 +40,7 @@ def test_help_imports_no_torch() -> None:
     "module",
     [
         "trainer.scenarios",
-        "trainer.session",
+        "trainer.engine.session",
         "trainer.store",
         "trainer.report",
         "trainer.grader",

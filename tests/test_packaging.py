@@ -37,7 +37,7 @@ def test_wheel_ships_library_styles_and_grader_data(tmp_path: Path) -> None:
     shipped = {f"trainer/library/{p.name}" for p in (ROOT / "scenarios").glob("*.yaml")}
     assert shipped and shipped <= library
     assert "trainer/library/schema.json" in names
-    assert {"trainer/tui/app.tcss", "trainer/tui/review.tcss"} <= names
+    assert {"trainer/tui/app.tcss", "trainer/tui/review/review.tcss"} <= names
     assert "trainer/grader/data/repair.yaml" in names
     assert "trainer/starter_scenario.yaml" in names
 

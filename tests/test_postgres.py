@@ -11,9 +11,9 @@ import pytest
 from tests.test_session import GOOD
 from tests.test_store import SCORES, fill
 from trainer import cli
-from trainer.migrations import MIGRATIONS
-from trainer.session import Session
+from trainer.engine.session import Session
 from trainer.store import NoteRow, open_store
+from trainer.store.migrations import MIGRATIONS
 
 
 def test_round_trip(pg_url: str, scenario: Any) -> None:

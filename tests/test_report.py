@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from trainer.cli import main
-from trainer.grader.base import DIMENSIONS
 from trainer.store import NoteRow, Store, open_store
+from trainer.types import DIMENSIONS
 
 WEAK = "Did you bring your receipt?"
 LISTEN = (
@@ -43,7 +43,7 @@ def play(
 ) -> str:
     """Play a real session (scripted customer, real grader) into `store`; returns its id."""
     from trainer.customer import make_backend
-    from trainer.session import Session
+    from trainer.engine.session import Session
 
     session = Session.start(scenario, trainee, store, grader, make_backend("scripted"), seed=seed)
     for i, reply in enumerate(replies):
@@ -185,8 +185,8 @@ def test_debrief_with_scenario_matches_the_engine(
     played: dict[str, Any], scenario: Any, grader: Any
 ) -> None:
     from trainer.customer import make_backend
+    from trainer.engine.session import Session
     from trainer.report import session_report
-    from trainer.session import Session
 
     store, sid = played["store"], played["first"]
     engine = Session.resume(sid, scenario, store, grader, make_backend("scripted")).debrief()
@@ -201,7 +201,7 @@ def test_debrief_with_scenario_matches_the_engine(
 
 def test_team_report_in_all_formats(played: dict[str, Any]) -> None:
     from trainer.report import render_team
-    from trainer.report_team import team_report
+    from trainer.report.team import team_report
 
     report = team_report(played["store"])
     assert [t.trainee for t in report.trainees] == ["Priya Raman", "Tom Okafor"]

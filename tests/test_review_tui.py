@@ -10,11 +10,11 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, ListView, OptionList, Static
 
 from trainer.store import open_store
-from trainer.tui.review_app import ReviewApp, build_review_app
-from trainer.tui.screens.review_session import SessionDetailScreen
-from trainer.tui.screens.review_sessions import SessionsScreen
-from trainer.tui.screens.review_trends import TrendsScreen
-from trainer.tui.widgets.review_turn import TurnItem
+from trainer.tui.review.app import ReviewApp, build_review_app
+from trainer.tui.review.session import SessionDetailScreen
+from trainer.tui.review.sessions import SessionsScreen
+from trainer.tui.review.trends import TrendsScreen
+from trainer.tui.review.turn import TurnItem
 
 LISTEN = (
     "Dana, this is your third visit for the same flicker after you paid 180 dollars. "
@@ -24,7 +24,7 @@ LISTEN = (
 
 def _play(store: Any, scenario: Any, grader: Any, trainee: str, replies: list[str]) -> str:
     from trainer.customer import make_backend
-    from trainer.session import Session
+    from trainer.engine.session import Session
 
     session = Session.start(scenario, trainee, store, grader, make_backend("scripted"), seed=4)
     session.hint()
@@ -39,7 +39,7 @@ def db(tmp_path_factory: pytest.TempPathFactory, scenario: Any, grader: Any) -> 
     store = open_store(url)
     first = _play(store, scenario, grader, "Priya Raman", ["Did you bring your receipt?"])
     from trainer.customer import make_backend
-    from trainer.session import Session
+    from trainer.engine.session import Session
 
     # Undo the weak reply, then a good one: the transcript keeps the retracted attempt.
     session = Session.resume(first, scenario, store, grader, make_backend("scripted"))

@@ -185,7 +185,7 @@ def test_broken_bases_are_otherwise_valid(at_root: None) -> None:
 
 def _play(scenario: Scenario, pick: str, store: Any, grader: Any, customer: Any) -> str | None:
     """Answer every stage with the coach's own strong (or weak) replies; return the outcome."""
-    from trainer.session import Session
+    from trainer.engine.session import Session
 
     session = Session.start(scenario, "coach", store, grader, customer, seed=1)
     for n in range(scenario.ending.max_turns):

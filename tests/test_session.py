@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from trainer.mood import next_mood
+from trainer.engine.mood import next_mood
+from trainer.engine.session import Session, SessionStateError
 from trainer.scenarios import Customer
-from trainer.session import Session, SessionStateError
 from trainer.store import open_store
 
 GOOD = [

@@ -16,9 +16,9 @@ from sqlalchemy import update
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from trainer import store_schema as S
 from trainer.store import NoteRow, Store, open_store
-from trainer.tui.review_app import ReviewApp, build_review_app
+from trainer.store import schema as S
+from trainer.tui.review.app import ReviewApp, build_review_app
 
 T0 = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
 GOOD = (
@@ -53,13 +53,13 @@ def _pin(store: Store, session_id: str, start: datetime) -> None:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, scenario: Any, grader: Any) -> Iterator[Store]:
     from trainer.customer import make_backend
-    from trainer.session import Session
+    from trainer.engine.session import Session
 
     url = f"sqlite:///{tmp_path_factory.mktemp('snap') / 'sessions.db'}"
     opened = open_store(url)
     ids = count(1)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("trainer.store.new_session_id", lambda: f"snap{next(ids):012d}")
+        mp.setattr("trainer.store.database.new_session_id", lambda: f"snap{next(ids):012d}")
         for n, (trainee, replies) in enumerate(PLAYS):
             session = Session.start(
                 scenario, trainee, opened, grader, make_backend("scripted"), seed=n

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from trainer.migrations import MIGRATIONS
 from trainer.store import NoteRow, Store, StoreError, TurnRow, new_session_id, open_store
+from trainer.store.migrations import MIGRATIONS
 
 SCORES = {"listening": 80, "acknowledgement": 60, "apology": 40, "personalization": 20}
 
@@ -65,7 +65,7 @@ def test_new_file_is_migrated_in_wal_mode_with_every_migration_recorded(sqlite_u
 def test_old_database_is_upgraded_step_by_step(tmp_path: Path, scenario: Any) -> None:
     from sqlalchemy import create_engine
 
-    from trainer.store_schema import migrations_table
+    from trainer.store.schema import migrations_table
 
     path = tmp_path / "old.db"
     engine = create_engine(f"sqlite:///{path}")

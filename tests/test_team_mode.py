@@ -19,9 +19,9 @@ import pytest
 from textual.widgets import DataTable
 
 from trainer.cli import main
-from trainer.export import read_jsonl
-from trainer.grader.base import DIMENSIONS
+from trainer.report.export import read_jsonl
 from trainer.store import open_store
+from trainer.types import DIMENSIONS
 
 pytestmark = pytest.mark.slow
 
@@ -108,7 +108,7 @@ def test_two_trainees_at_once_then_list_and_export(
 async def test_review_app_lists_every_trainee_on_postgres(
     team: tuple[str, dict[str, dict[str, Any]]],
 ) -> None:
-    from trainer.tui.review_app import build_review_app
+    from trainer.tui.review.app import build_review_app
 
     pg_url, played = team
     store = open_store(pg_url)
@@ -131,7 +131,7 @@ def test_push_local_sessions_once(
     pg_url: str, sqlite_url: str, scenario: Any, grader: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from trainer.customer import make_backend
-    from trainer.session import Session
+    from trainer.engine.session import Session
 
     local = open_store(sqlite_url)
     session = Session.start(scenario, "Offline Olga", local, grader, make_backend("scripted"))

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from trainer.grader.base import DIMENSIONS
 from trainer.tui.widgets.levels import LABELS
+from trainer.types import DIMENSIONS
 
 TIMEOUT = float(os.environ.get("EMPATHY_TRAINER_SMOKE_TIMEOUT", "420"))
 REPLIES = [

@@ -65,7 +65,7 @@ async def test_trainee_name_is_remembered(library: Any, grader: Any, store: Any)
 
 async def test_recent_sessions_and_coach_notes(library: Any, grader: Any, store: Any) -> None:
     from trainer.customer import make_backend
-    from trainer.session import Session
+    from trainer.engine.session import Session
     from trainer.store import NoteRow
 
     scenario = library.get("retail-laptop-repair")

@@ -18,12 +18,12 @@ from test_tui_support import (  # noqa: F401  (fixtures are used by name)
 )
 
 from trainer.customer.scripted import ScriptedCustomer
-from trainer.tui.widgets.context_panel import ContextPanel
-from trainer.tui.widgets.conversation import ConversationLog, Line
-from trainer.tui.widgets.load_status import LoadStatus
-from trainer.tui.widgets.mood_meter import MoodMeter
-from trainer.tui.widgets.reply_box import ReplyBox
-from trainer.tui.widgets.score_chips import ScoreChip
+from trainer.tui.practice.context_panel import ContextPanel
+from trainer.tui.practice.conversation import ConversationLog, Line
+from trainer.tui.practice.load_status import LoadStatus
+from trainer.tui.practice.mood_meter import MoodMeter
+from trainer.tui.practice.reply_box import ReplyBox
+from trainer.tui.practice.score_chips import ScoreChip
 
 
 def lines(screen: Any, kind: str) -> list[str]:
@@ -189,7 +189,7 @@ async def test_errors_become_notifications(library: Any, grader: Any, store: Any
 
 async def test_resume_shows_the_stored_transcript(library: Any, grader: Any, store: Any) -> None:
     from trainer.customer import make_backend
-    from trainer.session import Session
+    from trainer.engine.session import Session
 
     scenario = library.get("retail-laptop-repair")
     old = Session.start(scenario, TRAINEE, store, grader, make_backend("scripted"), seed=3)
@@ -208,7 +208,7 @@ async def test_resume_shows_the_stored_transcript(library: Any, grader: Any, sto
 
 async def test_resume_answers_a_reply_left_waiting(library: Any, grader: Any, store: Any) -> None:
     from trainer.customer import make_backend
-    from trainer.session import Session
+    from trainer.engine.session import Session
 
     scenario = library.get("retail-laptop-repair")
     old = Session.start(scenario, TRAINEE, store, grader, make_backend("scripted"), seed=3)

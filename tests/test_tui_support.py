@@ -89,7 +89,7 @@ async def session_ready(pilot: Any) -> Any:
 
 async def reply(pilot: Any, text: str) -> None:
     """Put `text` in the reply box, press Enter and wait for the customer's answer."""
-    from trainer.tui.widgets.reply_box import ReplyBox
+    from trainer.tui.practice.reply_box import ReplyBox
 
     screen = pilot.app.screen
     box = screen.query_one(ReplyBox)

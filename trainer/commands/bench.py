@@ -7,9 +7,9 @@ import argparse
 
 def main(args: argparse.Namespace) -> int:
     if args.target == "grader":
-        from trainer.grader.bench import main as bench_grader
+        from trainer.bench.grader import main as bench_grader
 
         return bench_grader(args)
-    from trainer.customer.bench import main as bench_customer
+    from trainer.bench.customer import main as bench_customer
 
     return bench_customer(args)

@@ -15,8 +15,8 @@ from trainer.scenarios import Scenario, ScenarioLoadError, resolve_scenario
 
 if TYPE_CHECKING:
     from trainer.customer.base import CustomerBackend
-    from trainer.grader.base import Grader
     from trainer.store import Store
+    from trainer.types import Grader
 
 
 class UserError(Exception):
@@ -55,12 +55,12 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
 def _known_error_types() -> tuple[type[BaseException], ...]:
     """User-facing error classes of the modules loaded so far (never imports heavy modules)."""
     names = {
-        "trainer.store_schema": "StoreError",
+        "trainer.store.schema": "StoreError",
         "trainer.grader.encoder": "GraderLoadError",
         "trainer.grader.calibration": "CalibrationError",
         "trainer.grader.banks": "BankError",
         "trainer.report": "ReportError",
-        "trainer.export": "ExportError",
+        "trainer.report.export": "ExportError",
     }
     found: list[type[BaseException]] = []
     for module, name in names.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from trainer.commands.common import UserError, open_store, write_output
-from trainer.export import ExportError, collect_rows, parse_date, to_csv, to_jsonl
+from trainer.report.export import ExportError, collect_rows, parse_date, to_csv, to_jsonl
 
 
 def main(args: argparse.Namespace) -> int:

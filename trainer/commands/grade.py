@@ -12,7 +12,7 @@ from typing import IO, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from trainer.commands.common import UserError, pick
-from trainer.grader.base import DIMENSIONS, FactRef, GradeRequest, GradeResult, Turn
+from trainer.types import DIMENSIONS, FactRef, GradeRequest, GradeResult, Turn
 
 CHUNK = 64  # lines graded per batch: big enough for throughput, small enough to stream
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from trainer.commands.common import UserError, open_store, scenario_dirs, write_output
-from trainer.export import ExportError, parse_date
+from trainer.report.export import ExportError, parse_date
 from trainer.scenarios import Scenario, load_library
 
 
@@ -19,7 +19,7 @@ def _scenario(args: argparse.Namespace, scenario_id: str) -> Scenario | None:
 
 def main(args: argparse.Namespace) -> int:
     from trainer.report import ReportError, render_session, render_team, session_report
-    from trainer.report_team import team_report
+    from trainer.report.team import team_report
 
     if not args.team and not args.session_id:
         raise UserError("report: give a SESSION_ID or --team (see `report --help`)", status=2)

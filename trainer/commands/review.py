@@ -12,7 +12,7 @@ def main(args: argparse.Namespace) -> int:
     # inside the terminal UI.
     store = open_store(args)
     try:
-        from trainer.tui.review_app import build_review_app
+        from trainer.tui.review.app import build_review_app
 
         app = build_review_app(store, scenario_dirs=scenario_dirs(args))
         app.run()

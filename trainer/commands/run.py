@@ -11,7 +11,7 @@ from typing import Any
 
 from trainer.commands import common
 from trainer.commands.common import UserError
-from trainer.session_rules import check_reply
+from trainer.engine.rules import check_reply
 from trainer.store import TurnRow
 
 
@@ -105,7 +105,7 @@ def _skip_answered(replies: list[Reply], answered: list[str]) -> list[Reply]:
 
 
 def main(args: argparse.Namespace) -> int:
-    from trainer.session import Session
+    from trainer.engine.session import Session
 
     replies = read_replies(args.replies)
     scenario = common.load_scenario(args, args.scenario)

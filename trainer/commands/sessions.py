@@ -89,7 +89,7 @@ def _delete(args: argparse.Namespace, store: Store) -> int:
 
 def _push(args: argparse.Namespace, store: Store) -> int:
     from trainer.store import open_store
-    from trainer.store_schema import safe_url
+    from trainer.store.schema import safe_url
 
     target = open_store(args.to)
     try:

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from trainer.grader.base import Turn
 from trainer.scenarios import Fact, Scenario, Stage
+from trainer.types import Turn
 
 Purpose = Literal["reply", "resolved", "walked_out", "out_of_turns"]
 OnChunk = Callable[[str], None]

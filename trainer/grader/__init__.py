@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from trainer.grader.base import (
+from trainer.types import (
     DIMENSIONS,
     MAX_REPLY_CHARS,
     FactRef,

@@ -10,7 +10,7 @@ import numpy as np
 from pydantic import BaseModel, Field, ValidationError
 
 from trainer import locations
-from trainer.grader.base import DIMENSIONS
+from trainer.types import DIMENSIONS
 
 
 class Curve(BaseModel):

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from trainer.grader.banks import Banks
-from trainer.grader.base import FactRef
 from trainer.grader.encoder import Doc
 from trainer.grader.offers import find_offer
 from trainer.grader.overlap import WordVecs, matches, runs, synonyms, word_cover
 from trainer.grader.text import content_stems, key_phrase, words
+from trainer.types import FactRef
 
 # Cosine similarity between MiniLM clause embeddings: below LOW is unrelated, above HIGH is a
 # paraphrase. Bank matches need a clear paraphrase of an example phrase.

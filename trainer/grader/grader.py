@@ -8,12 +8,12 @@ import numpy as np
 
 from trainer.grader import calibration
 from trainer.grader.banks import BANK_NAMES, load_banks
-from trainer.grader.base import DIMENSIONS, FactRef, GradeRequest, GradeResult
 from trainer.grader.encoder import Doc, Encoder
 from trainer.grader.features import extract
 from trainer.grader.overlap import WordVecs, exact_only
 from trainer.grader.scoring import score
 from trainer.grader.text import clean, content_stems, truncate
+from trainer.types import DIMENSIONS, FactRef, GradeRequest, GradeResult
 
 
 class EmbeddingGrader:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainer.grader.base import DIMENSIONS
 from trainer.grader.features import Features
 from trainer.grader.text import key_phrase, shorten
+from trainer.types import DIMENSIONS
 
 # Blaming, dismissing or mocking the customer undoes whatever else the reply does.
 BAD_BEHAVIOUR_CAP = 15

@@ -6,8 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from trainer.grader.base import MAX_REPLY_CHARS
 from trainer.locations import package_data
+from trainer.types import MAX_REPLY_CHARS
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 # Sentence ends, semicolons, dashes and the conjunctions that start a new thought.

@@ -16,17 +16,17 @@ from textual.reactive import var
 from textual.worker import Worker, WorkerState
 
 from trainer.tui import messages as m
-from trainer.tui.screens.help import HelpScreen
-from trainer.tui.screens.home import HomeScreen
-from trainer.tui.screens.practice import PracticeScreen
+from trainer.tui.practice.help import HelpScreen
+from trainer.tui.practice.home import HomeScreen
+from trainer.tui.practice.screen import PracticeScreen
 from trainer.tui.services import EngineOptions, Services, one_line, use_quick_exit_executor
 
 if TYPE_CHECKING:
     from trainer.customer.base import CustomerBackend
-    from trainer.grader.base import Grader
+    from trainer.engine.session import Session
     from trainer.scenarios import Library, Scenario
-    from trainer.session import Session
     from trainer.store import Store
+    from trainer.types import Grader
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -128,7 +128,7 @@ class TrainerApp(App[None]):
 
     def show_debrief(self, scenario: Scenario, session: Session, debrief: Any) -> None:
         # Imported here: the chart pulls in plotext, which home does not need.
-        from trainer.tui.screens.debrief import DebriefScreen
+        from trainer.tui.practice.debrief import DebriefScreen
 
         self.switch_screen(DebriefScreen(scenario, session, debrief))
 

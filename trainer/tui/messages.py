@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from trainer.session import Session
+    from trainer.engine.session import Session
     from trainer.store import NoteRow, SessionRow, SessionSummary, TurnRow
 
 

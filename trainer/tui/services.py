@@ -17,10 +17,10 @@ from textual.worker import get_current_worker
 
 if TYPE_CHECKING:
     from trainer.customer.base import CustomerBackend
-    from trainer.grader.base import Grader
+    from trainer.engine.session import Session
     from trainer.scenarios import Scenario
-    from trainer.session import Session
     from trainer.store import NoteRow, SessionRow, SessionSummary, Store, TurnRow
+    from trainer.types import Grader
 
 Progress = Callable[[str, float | None], None]
 
@@ -189,7 +189,7 @@ class Services:
 
     def start(self, scenario: Scenario, trainee: str) -> Session:
         """Start a session; its opening line is committed at once."""
-        from trainer.session import Session
+        from trainer.engine.session import Session
 
         self.wait_engine()
         assert self._grader is not None and self._customer is not None
@@ -199,7 +199,7 @@ class Services:
 
     def resume(self, session_id: str, scenario: Scenario) -> Session:
         """Continue an unfinished session from the store."""
-        from trainer.session import Session
+        from trainer.engine.session import Session
 
         self.wait_engine()
         assert self._grader is not None and self._customer is not None

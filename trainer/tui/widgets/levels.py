@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trainer.grader.base import DIMENSIONS
+from trainer.types import DIMENSIONS
 
 LABELS: dict[str, str] = {
     "listening": "Listening",

@@ -6,8 +6,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import ListItem, Static
 
-from trainer.grader.base import DIMENSIONS
 from trainer.store import NoteRow, TurnRow
+from trainer.types import DIMENSIONS
 
 SHORT = {"listening": "LIS", "acknowledgement": "ACK", "apology": "APO", "personalization": "PER"}
 

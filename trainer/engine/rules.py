@@ -10,8 +10,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from trainer.grader.base import MAX_REPLY_CHARS
 from trainer.scenarios import Fact, Scenario, Stage
+from trainer.types import MAX_REPLY_CHARS
 
 Outcome = str  # "resolved" | "walked_out" | "out_of_turns"
 

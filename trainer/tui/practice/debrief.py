@@ -12,13 +12,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
-from trainer.tui.widgets.score_bars import ScoreBars
-from trainer.tui.widgets.turn_chart import TurnChart, TurnSeries
+from trainer.tui.practice.score_bars import ScoreBars
+from trainer.tui.practice.turn_chart import TurnChart, TurnSeries
 
 if TYPE_CHECKING:
-    from trainer.debrief import Debrief, Moment
+    from trainer.engine.coaching import Debrief, Moment
+    from trainer.engine.session import Session
     from trainer.scenarios import Fact, Scenario
-    from trainer.session import Session
     from trainer.tui.app import TrainerApp
 
 OUTCOMES: dict[str | None, str] = {

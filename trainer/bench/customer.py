@@ -1,6 +1,6 @@
 """`empathy-trainer bench customer [--json]`: speed, quality and memory of the customer model.
 
-Runs on committed inputs (bench_data/) with the model cache warm. fp32 agreement is measured
+Runs on committed inputs (customer_data/) with the model cache warm. fp32 agreement is measured
 last, after `rss_mb` is taken, so the extra fp32 copy does not count against the footprint.
 """
 
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).with_name("bench_data")
+DATA = Path(__file__).with_name("customer_data")
 DECODE_TOKENS = 40
 
 
@@ -28,8 +28,8 @@ def run_conversations(backend: Any) -> list[Any]:
     """Play the committed conversations; returns every CustomerLine produced."""
     from trainer import locations
     from trainer.customer.base import CustomerContext
-    from trainer.grader.base import Turn
     from trainer.scenarios import load_library
+    from trainer.types import Turn
 
     library = load_library([locations.bundled_scenarios_dir()])
     spec = json.loads((DATA / "conversations.json").read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from trainer import locations
-from trainer.grader.base import DIMENSIONS
+from trainer.types import DIMENSIONS
 
 if TYPE_CHECKING:
     from trainer.store import SessionRow, Store, TurnRow

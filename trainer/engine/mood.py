@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from trainer.grader.base import DIMENSIONS
 from trainer.scenarios import Customer
+from trainer.types import DIMENSIONS
 
 NEUTRAL = 40.0
 """A reply of this quality leaves the mood where it was."""

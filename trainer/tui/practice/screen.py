@@ -13,18 +13,18 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from trainer.tui import messages as m
+from trainer.tui.practice.context_panel import ContextPanel
+from trainer.tui.practice.conversation import ConversationLog, Line
+from trainer.tui.practice.feedback import FeedbackScreen
+from trainer.tui.practice.load_status import LoadStatus
+from trainer.tui.practice.mood_meter import MoodMeter
+from trainer.tui.practice.reply_box import ReplyBox
+from trainer.tui.practice.score_chips import ScoreChips
 from trainer.tui.services import Cancelled, one_line
-from trainer.tui.widgets.context_panel import ContextPanel
-from trainer.tui.widgets.conversation import ConversationLog, Line
-from trainer.tui.widgets.feedback import FeedbackScreen
-from trainer.tui.widgets.load_status import LoadStatus
-from trainer.tui.widgets.mood_meter import MoodMeter
-from trainer.tui.widgets.reply_box import ReplyBox
-from trainer.tui.widgets.score_chips import ScoreChips
 
 if TYPE_CHECKING:
+    from trainer.engine.session import Session
     from trainer.scenarios import Scenario
-    from trainer.session import Session
     from trainer.store import TurnRow
     from trainer.tui.app import TrainerApp
 

@@ -13,14 +13,14 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from trainer.grader.base import DIMENSIONS
 from trainer.report import status
 from trainer.store import SessionSummary
-from trainer.tui.widgets.review_filters import FilterBar, SessionFilter
-from trainer.tui.widgets.review_turn import SHORT
+from trainer.tui.review.filters import FilterBar, SessionFilter
+from trainer.tui.review.turn import SHORT
+from trainer.types import DIMENSIONS
 
 if TYPE_CHECKING:
-    from trainer.tui.review_app import ReviewApp
+    from trainer.tui.review.app import ReviewApp
 
 # (key, heading, narrow width, wide width); the four averages follow.
 COLUMNS: tuple[tuple[str, str, int, int], ...] = (
@@ -211,14 +211,14 @@ class SessionsScreen(Screen[None]):
         self.sort_reverse = not self.sort_reverse
 
     def action_open(self) -> None:
-        from trainer.tui.screens.review_session import SessionDetailScreen
+        from trainer.tui.review.session import SessionDetailScreen
 
         session_id = self.selected_id()
         if session_id is not None:
             self.app.push_screen(SessionDetailScreen(session_id))
 
     def action_trends(self) -> None:
-        from trainer.tui.screens.review_trends import TrendsScreen
+        from trainer.tui.review.trends import TrendsScreen
 
         self.app.push_screen(TrendsScreen())
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from html import escape
 
-from trainer.grader.base import DIMENSIONS
 from trainer.report import SessionReport, status
-from trainer.report_charts import Series, bar_chart, line_chart
-from trainer.report_team import TeamReport, Trend
+from trainer.report.charts import Series, bar_chart, line_chart
+from trainer.report.team import TeamReport, Trend
 from trainer.store import NoteRow, TurnRow
+from trainer.types import DIMENSIONS
 
 CSS = """
 :root { --ink: #1b1b1b; --muted: #5f6368; --line: #d9d9d9; --cust: #f4f6f8; --emp: #eef6ff; }

@@ -13,15 +13,15 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, ListView, Static, TabbedContent, TabPane
 
-from trainer.grader.base import DIMENSIONS
 from trainer.report import SessionReport, status
 from trainer.store import NoteRow
-from trainer.tui.screens.review_note import NoteModal
-from trainer.tui.widgets.review_plot import ScorePlot
-from trainer.tui.widgets.review_turn import TurnItem
+from trainer.tui.review.note import NoteModal
+from trainer.tui.review.plot import ScorePlot
+from trainer.tui.review.turn import TurnItem
+from trainer.types import DIMENSIONS
 
 if TYPE_CHECKING:
-    from trainer.tui.review_app import ReviewApp
+    from trainer.tui.review.app import ReviewApp
 
 
 @dataclass

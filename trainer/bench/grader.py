@@ -39,7 +39,7 @@ def measure(model: str | None = None) -> dict[str, float]:
 
     from trainer.commands.grade import grade_stream
     from trainer.grader import load_grader
-    from trainer.grader.base import FactRef, GradeRequest, Turn
+    from trainer.types import FactRef, GradeRequest, Turn
 
     start = time.perf_counter()
     grader = load_grader(model)

@@ -17,9 +17,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
-from trainer import store_schema as S
-from trainer.migrations import migrate
-from trainer.store_schema import StoreError, connect, describe_error, safe_url
+from trainer.store import schema as S
+from trainer.store.migrations import migrate
+from trainer.store.schema import StoreError, connect, describe_error, safe_url
 
 __all__ = [
     "NoteRow",
@@ -442,7 +442,7 @@ def _push_session(
 
 def averages(score_rows: list[dict[str, int]]) -> dict[str, float | None]:
     """Mean per dimension over graded replies (None where nothing was graded)."""
-    from trainer.grader.base import DIMENSIONS
+    from trainer.types import DIMENSIONS
 
     out: dict[str, float | None] = {}
     for dim in DIMENSIONS:

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from trainer.debrief import Moment
-from trainer.debrief import build_debrief as engine_debrief
-from trainer.grader.base import DIMENSIONS
-from trainer.session_rules import State
+from trainer.engine.coaching import Moment
+from trainer.engine.coaching import build_debrief as engine_debrief
+from trainer.engine.rules import State
 from trainer.store import NoteRow, SessionRow, TurnRow
+from trainer.types import DIMENSIONS
 
 if TYPE_CHECKING:
-    from trainer.report_team import TeamReport
+    from trainer.report.team import TeamReport
     from trainer.scenarios import Scenario
     from trainer.store import Store
 
@@ -196,22 +196,22 @@ def render_session(report: SessionReport, fmt: Format) -> str:
     if fmt == "json":
         return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
     if fmt == "md":
-        from trainer.report_md import session_markdown
+        from trainer.report.markdown import session_markdown
 
         return session_markdown(report)
-    from trainer.report_html import session_html
+    from trainer.report.html import session_html
 
     return session_html(report)
 
 
 def render_team(report: TeamReport, fmt: Format) -> str:
     """The team report in the chosen format."""
-    from trainer.report_md import team_json, team_markdown
+    from trainer.report.markdown import team_json, team_markdown
 
     if fmt == "json":
         return team_json(report)
     if fmt == "md":
         return team_markdown(report)
-    from trainer.report_html import team_html
+    from trainer.report.html import team_html
 
     return team_html(report)

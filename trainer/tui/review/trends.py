@@ -14,11 +14,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from trainer.report_team import TeamReport
-from trainer.tui.widgets.review_plot import ScorePlot
+from trainer.report.team import TeamReport
+from trainer.tui.review.plot import ScorePlot
 
 if TYPE_CHECKING:
-    from trainer.tui.review_app import ReviewApp
+    from trainer.tui.review.app import ReviewApp
 
 TEAM = "__team__"
 
@@ -89,7 +89,7 @@ class TrendsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="trends")
     def load(self) -> None:
-        from trainer.report_team import team_stats
+        from trainer.report.team import team_stats
         from trainer.store import StoreError
 
         try:

@@ -1,7 +1,7 @@
 """The conversation engine the TUI, the headless `run` command and the tests all drive.
 
-One employee reply goes: grade (grader) -> mood (trainer.mood) -> stage advance, fact reveals
-and end check (trainer.session_rules) -> commit the employee turn -> the customer's line
+One employee reply goes: grade (grader) -> mood (trainer.engine.mood) -> stage advance, fact reveals
+and end check (trainer.engine.rules) -> commit the employee turn -> the customer's line
 (streamed) -> commit the customer turn. No UI code here; callbacks carry progress out.
 """
 
@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from trainer.customer.base import CustomerBackend, CustomerContext, OnChunk
-from trainer.debrief import Debrief, build_debrief, build_hint
-from trainer.grader.base import FactRef, Grader, GradeRequest, Turn
-from trainer.mood import MoodStep, next_mood
+from trainer.engine.coaching import Debrief, build_debrief, build_hint
+from trainer.engine.mood import MoodStep, next_mood
+from trainer.engine.rules import State, check_reply
 from trainer.scenarios import Fact, Scenario, Stage
-from trainer.session_rules import State, check_reply
 from trainer.store import SessionRow, Store, TurnRow, utcnow
+from trainer.types import FactRef, Grader, GradeRequest, Turn
 
 __all__ = ["Exchange", "Session", "SessionStateError", "check_reply"]
 

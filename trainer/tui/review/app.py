@@ -10,7 +10,7 @@ from textual.app import App
 
 from trainer.scenarios import Library, Scenario, load_library
 from trainer.store import Store
-from trainer.tui.screens.review_sessions import SessionsScreen
+from trainer.tui.review.sessions import SessionsScreen
 
 
 class ReviewApp(App[None]):

@@ -30,7 +30,7 @@ from sqlalchemy import (
     text,
 )
 
-from trainer.store_schema import migrations_table
+from trainer.store.schema import migrations_table
 
 Migration = Callable[[Connection], None]
 MIGRATIONS: list[tuple[str, Migration]] = []

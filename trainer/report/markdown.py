@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from trainer.grader.base import DIMENSIONS
 from trainer.report import SessionReport, status
-from trainer.report_team import TeamReport, Trend
+from trainer.report.team import TeamReport, Trend
 from trainer.store import NoteRow
+from trainer.types import DIMENSIONS
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
 

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 
-from trainer.grader.base import DIMENSIONS
 from trainer.report import status
 from trainer.store import SessionSummary, Store
+from trainer.types import DIMENSIONS
 
 
 class TraineeStats(BaseModel):

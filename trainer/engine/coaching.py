@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from trainer.grader.base import DIMENSIONS
 from trainer.scenarios import Fact, Scenario, Stage
 from trainer.store import TurnRow, averages
+from trainer.types import DIMENSIONS
 
 _NEEDS = {
     "listening": "repeat back the specifics {name} gave you",

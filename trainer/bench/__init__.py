@@ -1,0 +1,1 @@
+"""Benchmarks of the customer and the grader, run by `empathy-trainer bench`."""

@@ -1,0 +1,1 @@
+"""The conversation engine: session, rules, mood and coaching; knows nothing of any UI."""

@@ -1,0 +1,144 @@
+"""The scenario format: pydantic models a coach's YAML file must fit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+Sector = Literal["retail", "hospitality", "health care", "financial services", "travel", "other"]
+Dimension = Literal["listening", "acknowledgement", "apology", "personalization"]
+Requirement = Literal["apology", "offer", "all_stages"]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+MAX_FILE_BYTES = 256 * 1024
+SCHEMA_URL_COMMENT = "# yaml-language-server: $schema=./schema.json"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Customer(_Strict):
+    """The person the trainee talks to."""
+
+    name: Text = Field(description="Full name, e.g. 'Dana Reyes'. Graders look for it in replies.")
+    persona: Text = Field(description="Who they are and what happened, in the coach's words.")
+    voice: Text = Field(description="How they talk: sentence length, words they use, tics.")
+    mood: int = Field(ge=0, le=100, description="Starting mood: 0 calm ... 100 walks out.")
+    calm_rate: float = Field(
+        1.0, ge=0.1, le=3.0, description="How quickly good replies calm them (1 = normal)."
+    )
+    escalate_rate: float = Field(
+        1.0, ge=0.1, le=3.0, description="How quickly poor replies anger them (1 = normal)."
+    )
+
+
+class Fact(_Strict):
+    """Something the customer knows and may reveal; graders check whether replies use it."""
+
+    id: Slug = Field(description="Short id used by stages' `reveals`, e.g. 'interview'.")
+    text: Text = Field(description="The fact in the coach's words: 'Job interview on Friday'.")
+    says: Text | None = Field(
+        None, description="How the customer says it, in their voice (optional)."
+    )
+    keywords: list[str] = Field(
+        default_factory=list,
+        description="Words that show a reply picked the fact up ('interview', 'Friday').",
+    )
+
+
+class AdvanceWhen(_Strict):
+    """What moves the conversation to the next stage. Listed conditions must all hold."""
+
+    min_scores: dict[Dimension, Annotated[int, Field(ge=0, le=100)]] = Field(
+        default_factory=dict, description="Minimum score per dimension on one reply."
+    )
+    apology: bool = Field(False, description="A sincere apology has been made.")
+    offer: bool = Field(False, description="A concrete offer to make it right has been made.")
+    max_turns: int | None = Field(
+        None, ge=1, le=20, description="Move on anyway after this many replies in the stage."
+    )
+
+
+class Stage(_Strict):
+    """One beat of the conversation: what the customer wants and says now."""
+
+    id: Slug
+    goal: Text = Field(description="What the customer wants at this point (the line's intent).")
+    lines: list[Text] = Field(
+        min_length=1, description="Scripted customer lines for this stage, in their own voice."
+    )
+    calmer_lines: list[Text] = Field(
+        default_factory=list, description="Lines to use when the customer has calmed down."
+    )
+    angrier_lines: list[Text] = Field(
+        default_factory=list, description="Lines to use when the customer is escalating."
+    )
+    reveals: list[Slug] = Field(
+        default_factory=list, description="Fact ids the customer reveals in this stage."
+    )
+    advance_when: AdvanceWhen = Field(default_factory=lambda: AdvanceWhen())
+    strong_replies: list[Text] = Field(
+        min_length=1, description="What a skilled employee might say here (hints, debrief)."
+    )
+    weak_replies: list[Text] = Field(
+        default_factory=list, description="Typical poor replies here, with what makes them weak."
+    )
+
+
+class Ending(_Strict):
+    """How the conversation ends."""
+
+    resolve_at: int = Field(
+        35, ge=0, le=100, description="Resolved when mood is at or below this and `requires` hold."
+    )
+    requires: list[Requirement] = Field(
+        default_factory=lambda: list[Requirement](["apology", "offer"]),
+        description="Must-haves for a resolution: apology, offer, all_stages.",
+    )
+    walkout_at: int = Field(
+        100, ge=1, le=100, description="The customer walks out at or above this mood."
+    )
+    max_turns: int = Field(12, ge=1, le=50, description="Employee replies before time runs out.")
+    resolved_line: Text = Field(description="What the customer says when satisfied.")
+    walkout_line: Text = Field(description="What the customer says as they walk out.")
+    out_of_turns_line: Text = Field(
+        "I've spent long enough on this. I'll take it up another way.",
+        description="What the customer says when time runs out.",
+    )
+
+
+class Scenario(_Strict):
+    """A practice scenario: one YAML file a coach writes by hand."""
+
+    id: Slug = Field(description="Unique id, e.g. 'retail-laptop-repair'.")
+    version: int = Field(1, ge=1, description="Bump when the scenario changes meaningfully.")
+    title: Text
+    sector: Sector
+    difficulty: int = Field(ge=1, le=5, description="1 easy ... 5 hardest.")
+    summary: Text = Field(description="Two or three sentences shown on the home screen.")
+    objectives: list[Text] = Field(min_length=1, description="What the trainee should practise.")
+    tags: list[str] = Field(default_factory=list)
+    customer: Customer
+    facts: list[Fact] = Field(default_factory=list)
+    opening: Text = Field(description="The customer's first line.")
+    stages: list[Stage] = Field(min_length=1)
+    ending: Ending
+
+    _path: Path | None = PrivateAttr(None)
+
+    @property
+    def path(self) -> Path | None:
+        """The file this scenario was loaded from, if any."""
+        return self._path
+
+    def fact(self, fact_id: str) -> Fact:
+        return next(f for f in self.facts if f.id == fact_id)
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> Scenario:
+        # Cross-reference checks live in `_semantic_errors` so they can point at a line.
+        return self

@@ -1,0 +1,27 @@
+"""Sessions, turns and notes: SQLite by default, PostgreSQL by URL; named, recorded migrations."""
+
+from trainer.store.database import (
+    NoteRow,
+    SessionRow,
+    SessionSummary,
+    Store,
+    StoreError,
+    TurnRow,
+    averages,
+    new_session_id,
+    open_store,
+    utcnow,
+)
+
+__all__ = [
+    "NoteRow",
+    "SessionRow",
+    "SessionSummary",
+    "Store",
+    "StoreError",
+    "TurnRow",
+    "averages",
+    "new_session_id",
+    "open_store",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""The practice app: home, practice, debrief and help screens and their widgets."""

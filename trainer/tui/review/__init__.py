@@ -1,0 +1,1 @@
+"""The team lead's review app: sessions, one session, trends, notes."""

@@ -1,1 +1,0 @@
-"""Screens of the practice app: home, practice, debrief, help."""
