@@ -24,8 +24,8 @@ run: $(STAMP)
 	$(BIN)/empathy-trainer practice
 
 lint: $(STAMP)
-	$(BIN)/ruff check trainer tests scripts evals
-	$(BIN)/ruff format --check trainer tests scripts evals
+	$(BIN)/ruff check trainer tests scripts evals models
+	$(BIN)/ruff format --check trainer tests scripts evals models
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

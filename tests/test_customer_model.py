@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from trainer.cpu import pick_dtype
 from trainer.customer import CustomerContext, make_backend
 from trainer.customer.filter import check_line
 from trainer.customer.loading import load_model
@@ -37,21 +38,19 @@ def test_real_generation_is_seeded_and_reported(model_customer: Any, scenario: A
     first = model_customer.respond(_ctx(scenario, history), on_chunk=chunks.append)
     again = model_customer.respond(_ctx(scenario, history))
     assert first.text == again.text, "same seed and turn must give the same line"
-    assert first.candidates == again.candidates
-    assert len(first.candidates) == model_customer.sampling.candidates
-    assert "".join(chunks) == first.text
+    assert "".join(chunks) == first.text, "what streamed is the line that was kept"
     assert 0 < first.first_token_ms <= first.total_ms
     assert first.source in ("model", "script")
+    assert first.prefilled_tokens <= first.prompt_tokens
     # Whatever was chosen is something the customer could say.
     assert check_line(first.text, customer_name=scenario.customer.name).ok
-    if first.source == "script":
-        assert len(first.rejected) == len(first.candidates)
 
 
 def test_cached_weights_load_fast(model_customer: Any) -> None:
     loaded = model_customer.loaded
     assert loaded.from_cache or loaded.load_s > 5  # first run on a machine converts
-    assert str(loaded.model.dtype) == "torch.bfloat16"
+    expected = "torch.bfloat16" if pick_dtype() == "bf16" else "torch.float32"
+    assert str(loaded.model.dtype) == expected, "the dtype follows the CPU's flags"
     again = load_model(None, reuse=False)  # from the disk cache, not the process
     assert again.from_cache and again.load_s < 5
     shared: Any = make_backend("transformers")

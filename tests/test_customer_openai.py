@@ -84,7 +84,7 @@ def test_streams_a_line_from_the_server(server: tuple[str, _Server], scenario: A
     assert request["path"] == "/v1/chat/completions"
     assert request["body"]["stream"] is True
     assert request["body"]["seed"] == 3001
-    assert 'Employee: "Did you bring your receipt?"' in request["body"]["messages"][1]["content"]
+    assert 'Staff: "Did you bring your receipt?"' in request["body"]["messages"][1]["content"]
 
 
 def test_employee_voiced_reply_falls_back_to_the_script(

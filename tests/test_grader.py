@@ -271,7 +271,7 @@ def test_torch_threads_is_shared_and_blocks_a_grader_encode(grader: Any) -> None
 
     import torch
 
-    from trainer.grader.encoder import torch_threads
+    from trainer.cpu import torch_threads
 
     grader.encoder.clear_cache()
     done = threading.Event()

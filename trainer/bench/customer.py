@@ -13,6 +13,7 @@ import resource
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +25,19 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
-def run_conversations(backend: Any) -> list[Any]:
-    """Play the committed conversations; returns every CustomerLine produced."""
+@dataclass
+class BenchLine:
+    line: Any
+    reply: str
+    asked_fact: str | None  # the fact id the reply asked about (answer expected), if any
+
+
+def run_conversations(backend: Any) -> list[BenchLine]:
+    """Play the committed conversations with the engine's intent; every line produced."""
     from trainer import locations
     from trainer.customer.base import CustomerContext
+    from trainer.customer.scripted import script_line
+    from trainer.engine.intent import build_intent
     from trainer.scenarios import load_library
     from trainer.types import Turn
 
@@ -38,12 +48,18 @@ def run_conversations(backend: Any) -> list[Any]:
         scenario = library.get(conv["scenario"])
         assert scenario is not None, conv["scenario"]
         stages = {s.id: s for s in scenario.stages}
+        order = [s.id for s in scenario.stages]
         history = [Turn("customer", scenario.opening)]
         for i, step in enumerate(conv["steps"]):
             history.append(Turn("employee", step["reply"]))
+            stage = stages[step["stage"]]
+            come = order[: order.index(stage.id) + 1]
+            staged = {f for s in scenario.stages for f in s.reveals}
+            open_ids = [f.id for f in scenario.facts if f.id not in staged]
+            open_ids += [f for sid in come for f in stages[sid].reveals]
             ctx = CustomerContext(
                 scenario=scenario,
-                stage=stages[step["stage"]],
+                stage=stage,
                 mood=step["mood"],
                 mood_change=step["change"],
                 history=list(history),
@@ -51,28 +67,28 @@ def run_conversations(backend: Any) -> list[Any]:
                 turn_index=i + 1,
                 seed=conv["seed"],
             )
+            ctx.intent = build_intent(
+                scenario, step["reply"], {}, {}, ctx.history, open_ids, step["reveals"],
+                stage.reveals, script_line(ctx),
+            )  # fmt: skip
+            answer = ctx.intent.answer
+            asked = ctx.intent.answer_fact if answer not in (None, "not_yet") else None
             line = backend.respond(ctx)
-            lines.append(line)
+            lines.append(BenchLine(line, step["reply"], asked))
             history.append(Turn("customer", line.text))
     return lines
 
 
 def decode_speed(backend: Any) -> float:
     """Single-stream decode tokens/s after the first token (no stop tokens, fixed length)."""
-    from trainer.customer.generation import Sampling, StopTokens, sample_lines
+    from trainer.customer.generation import decode_tokens
 
     loaded = backend.loaded
-    no_stop = StopTokens.__new__(StopTokens)
-    import torch
-
-    no_stop.ids = torch.tensor([-1])
     prompt = (DATA / "transcript.txt").read_text(encoding="utf-8").rsplit("\n", 2)[0]
     rates = []
     for seed in range(3):
-        sampling = Sampling(candidates=1, max_new_tokens=DECODE_TOKENS, seed=seed)
-        out = sample_lines(loaded.model, loaded.tokenizer, no_stop, prompt, sampling)
-        span = (out.token_times_ms[-1] - out.token_times_ms[0]) / 1000
-        rates.append((len(out.token_times_ms) - 1) / span)
+        times = decode_tokens(loaded.model, loaded.tokenizer, prompt, DECODE_TOKENS, seed)
+        rates.append((len(times) - 1) / ((times[-1] - times[0]) / 1000))
     return statistics.median(rates)
 
 
@@ -103,19 +119,25 @@ def measure(model: str | None = None) -> dict[str, Any]:
     import transformers
 
     transformers.utils.logging.disable_progress_bar()
+    from trainer.cpu import cpu_report
+    from trainer.customer.loading import bundled_adapter
     from trainer.customer.transformers_backend import TransformersCustomer
 
     backend = TransformersCustomer(model)
     start = time.perf_counter()
     backend.load()
     total_load = time.perf_counter() - start
-    lines = run_conversations(backend)
+    played = run_conversations(backend)
+    lines = [p.line for p in played]
+    asked = [p for p in played if p.asked_fact]
+    answered = [p for p in asked if p.asked_fact in p.line.facts_said]
     tokens_per_s = decode_speed(backend)
     rss = _peak_rss_mb()
     agreement, kl = fp32_agreement(backend)
     return {
         "load_s": round(backend.load_s, 2),
         "ttft_ms_p50": round(statistics.median(x.first_token_ms for x in lines), 1),
+        "first_word_ms_p50": round(statistics.median(x.first_token_ms for x in lines), 1),
         "tokens_per_s": round(tokens_per_s, 1),
         "line_ms_p50": round(statistics.median(x.total_ms for x in lines), 1),
         "model_line_rate": round(sum(x.source == "model" for x in lines) / len(lines), 3),
@@ -129,7 +151,17 @@ def measure(model: str | None = None) -> dict[str, Any]:
         "candidates": backend.sampling.candidates,
         "line_ms_p90": round(statistics.quantiles([x.total_ms for x in lines], n=10)[-1], 1),
         "fp32_kl": round(kl, 4),
-        "samples": [{"text": x.text, "source": x.source} for x in lines],
+        "cpu": cpu_report(),
+        "prompt_tokens_p50": statistics.median(x.prompt_tokens for x in lines),
+        "prefilled_tokens_p50": statistics.median(x.prefilled_tokens for x in lines),
+        "prefilled_tokens": [x.prefilled_tokens for x in lines],
+        "questions": len(asked),
+        "questions_answered": len(answered),
+        "questions_answered_by_model": sum(p.line.source == "model" for p in answered),
+        "tuned": bool(getattr(backend, "tuned", False) and bundled_adapter() and model is None),
+        "samples": [
+            {"reply": p.reply, "text": p.line.text, "source": p.line.source} for p in played
+        ],
     }
 
 

@@ -19,6 +19,41 @@ class CustomerError(Exception):
     """The backend cannot produce a line (server unreachable, model missing); message is user-facing."""
 
 
+REPLY_KINDS: tuple[str, ...] = (
+    "apology",
+    "offer",
+    "apology+offer",
+    "question",
+    "repeat_back",
+    "named_feeling",
+    "blame",
+    "dismissal",
+    "policy",
+    "lecture",
+    "doubt",
+    "small_talk",
+    "off_topic",
+    "injection",
+    "hostility",
+    "none",
+)
+"""What the employee's reply did, as the customer reacts to it (engine/intent.py decides)."""
+
+ANSWER_UNKNOWN = "unknown"  # asked about something the customer does not know
+ANSWER_NOT_YET = "not_yet"  # asked about a fact whose stage has not come: deflect
+
+
+@dataclass(frozen=True)
+class LineIntent:
+    """What the next customer line must do: react, answer if asked, then the stage's line."""
+
+    react: str = "none"
+    detail: str | None = None  # the words of the reply the reaction is about
+    answer: str | None = None  # the fact's words, ANSWER_UNKNOWN, ANSWER_NOT_YET or None
+    answer_fact: str | None = None  # the id of the fact answered
+    then: str = ""  # the stage's scripted line for this mood
+
+
 @dataclass
 class CustomerContext:
     """Everything a backend may use to write the customer's next line (never the rubric)."""
@@ -32,6 +67,8 @@ class CustomerContext:
     purpose: Purpose = "reply"
     turn_index: int = 0
     seed: int | None = None
+    intent: LineIntent | None = None
+    """Built by the engine; None (old callers, benches) means: no reaction, the stage line."""
 
 
 @dataclass
@@ -44,6 +81,10 @@ class CustomerLine:
     total_ms: float = 0.0
     candidates: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    facts_said: list[str] = field(default_factory=list)
+    """Ids of the scenario facts this line says (recorded so the trainee may use them)."""
+    prompt_tokens: int = 0
+    prefilled_tokens: int = 0
 
 
 class CustomerBackend(ABC):

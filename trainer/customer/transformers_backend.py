@@ -1,4 +1,4 @@
-"""The default customer: a local causal LM (bundled SmolLM2-135M) on torch CPU."""
+"""The default customer: a local causal LM (bundled SmolLM2-135M, tuned for the role) on CPU."""
 
 from __future__ import annotations
 
@@ -12,14 +12,26 @@ from trainer.customer.base import (
     CustomerContext,
     CustomerError,
     CustomerLine,
+    LineIntent,
     OnChunk,
     OnProgress,
 )
-from trainer.customer.choose import choose
-from trainer.customer.generation import PrefixCache, Sampling, StopTokens, sample_lines
-from trainer.customer.prompt import build_prompt, opener
-from trainer.customer.rerank import Embed, Reranker
-from trainer.customer.scripted import closing_reply, script_line, stream_words
+from trainer.customer.filter import check_line, invented
+from trainer.customer.generation import (
+    ConversationCache,
+    Sampling,
+    SegmentTokens,
+    StopTokens,
+    stream_line,
+)
+from trainer.customer.prompt import segments
+from trainer.customer.reactions import allowed_context, facts_in, intent_of, scripted_text
+from trainer.customer.rerank import MIN_ON_TOPIC, MIN_RELATED, Embed, Reranker
+from trainer.customer.scripted import closing_reply, last_customer_line, stream_words
+
+# A first sentence may be a short reaction ("My fault?"), which sits further from the whole
+# intent than a full line does: it is judged at half the whole-line bars.
+FIRST_SENTENCE_SLACK = 0.5
 
 
 def turn_seed(ctx: CustomerContext) -> int:
@@ -30,7 +42,7 @@ def turn_seed(ctx: CustomerContext) -> int:
 
 
 class TransformersCustomer(CustomerBackend):
-    """Samples candidates from a local LM, keeps the best in-character one, else the script."""
+    """Streams a line from a local LM sentence by sentence; falls back to the script."""
 
     name = "transformers"
 
@@ -40,16 +52,17 @@ class TransformersCustomer(CustomerBackend):
         *,
         embed: Embed | None = None,
         sampling: Sampling | None = None,
+        tuned: bool = True,
     ):
         self.model_ref = model
+        self.tuned = tuned
         self.sampling = sampling or Sampling()
         self.reranker = Reranker(embed)
         self.loaded: Any = None
         self.load_s = 0.0
         self._stops: StopTokens | None = None
-        self._prefix = PrefixCache()
-        self.reuse_prefix = True
-        self.use_opener = True  # see prompt.OPENERS
+        self._segments: SegmentTokens | None = None
+        self._conversation = ConversationCache()
         self._load_lock = threading.Lock()
         self._gen_lock = threading.Lock()
 
@@ -60,55 +73,114 @@ class TransformersCustomer(CustomerBackend):
                 return
             from trainer.customer.loading import load_model
 
-            loaded = load_model(self.model_ref, progress)
+            loaded = load_model(self.model_ref, progress, tuned=self.tuned)
             self._stops = StopTokens(loaded.tokenizer)
+            self._segments = SegmentTokens(loaded.tokenizer)
             if progress:
                 progress("Loading the line ranker", 0.95)
             self.reranker.embed(["warm up"])
             self.load_s = loaded.load_s
             self.loaded = loaded
 
-    def generate(self, prompt: str, seed: int) -> Any:
-        """Sample this backend's candidates for `prompt` (locked: one generation at a time)."""
-        self.load()
-        assert self._stops is not None
-        sampling = Sampling(**{**self.sampling.__dict__, "seed": seed})
-        from trainer.customer.loading import pick_threads
-        from trainer.grader.encoder import torch_threads
+    def _checker(self, ctx: CustomerContext, intent: LineIntent) -> Any:
+        previous = last_customer_line(ctx)
+        employee = next((t.text for t in reversed(ctx.history) if t.role == "employee"), None)
+        earlier = [t.text for t in ctx.history if t.role == "customer"]
+        keywords = [k for fact in ctx.scenario.facts for k in fact.keywords]
+        context = allowed_context(ctx, intent)
 
-        # torch's thread count is process-wide: take turns with the grader's encodes.
-        with self._gen_lock, torch_threads(pick_threads()):
-            return sample_lines(
-                self.loaded.model,
-                self.loaded.tokenizer,
-                self._stops,
-                prompt,
-                sampling,
-                prefix=self._prefix if self.reuse_prefix else None,
+        def check(so_far: str, sentence: str) -> str | None:
+            verdict = check_line(
+                f"{so_far} {sentence}".strip(),
+                customer_name=ctx.scenario.customer.name,
+                previous_customer=previous,
+                last_employee=employee,
+                earlier_customer=earlier,
+                own_keywords=keywords,
             )
+            # A one-word first sentence ("No.") is fine; the whole line is judged for length.
+            if not verdict.ok and verdict.reason != "too short":
+                return verdict.reason
+            return invented(sentence, context)
+
+        return check
+
+    def _ranker(self, ctx: CustomerContext, intent: LineIntent) -> Any:
+        meaning = scripted_text(ctx, intent)
+
+        def rank(texts: list[str]) -> list[float]:
+            by_text = {r.text: r for r in self.reranker.rank(ctx, meaning, texts)}
+            scores = []
+            for text in texts:
+                r = by_text[text]
+                drift = r.on_topic < MIN_ON_TOPIC * FIRST_SENTENCE_SLACK
+                nobody = r.related < MIN_RELATED * FIRST_SENTENCE_SLACK
+                scores.append(float("-inf") if drift and nobody else r.score)
+            return scores
+
+        return rank
 
     def respond(self, ctx: CustomerContext, on_chunk: OnChunk | None = None) -> CustomerLine:
         start = time.perf_counter()
         closing = closing_reply(ctx, on_chunk)
         if closing is not None:
             return closing
-        intent = script_line(ctx)
-        start_with = opener(ctx) if self.use_opener else ""
+        self.load()
+        assert self._stops is not None and self._segments is not None
+        intent = intent_of(ctx)
+        fixed, direction = segments(ctx, intent)
+        sampling = Sampling(**{**self.sampling.__dict__, "seed": turn_seed(ctx)})
+        first_out: list[float] = []
+
+        def on_sentence(sentence: str) -> None:
+            if on_chunk is not None:
+                on_chunk(sentence if not first_out else " " + sentence)
+            if not first_out:
+                first_out.append((time.perf_counter() - start) * 1000)
+
+        from trainer.cpu import torch_threads
+        from trainer.customer.loading import pick_threads
+
         try:
-            generated = self.generate(build_prompt(ctx, intent, start_with), turn_seed(ctx))
-        except CustomerError:
-            raise
+            # torch's thread count is process-wide: take turns with the grader's encodes.
+            with self._gen_lock, torch_threads(pick_threads()):
+                generated = stream_line(
+                    self.loaded.model,
+                    self.loaded.tokenizer,
+                    self._stops,
+                    self._conversation,
+                    self._segments,
+                    fixed,
+                    direction,
+                    sampling,
+                    self._checker(ctx, intent),
+                    self._ranker(ctx, intent),
+                    on_sentence,
+                )
         except RuntimeError as exc:  # torch errors (out of memory, bad weights)
             raise CustomerError(f"the customer model failed: {exc}") from None
-        texts = [f"{start_with} {t}".strip() for t in generated.texts]
-        picked = choose(ctx, intent, texts, self.reranker)
-        text = picked.text if picked.text is not None else intent
-        stream_words(text, on_chunk)
+        text = generated.texts[0] if generated.texts else ""
+        source = "model"
+        if not text or len(text.split()) < 2:
+            # Nothing passed, or only a word: the scripted line, which reacts the same way.
+            fallback = scripted_text(ctx, intent)
+            if text:
+                stream_words(" " + fallback, on_chunk)
+                text = f"{text} {fallback}"
+                source = "script"
+            else:
+                stream_words(fallback, on_chunk)
+                text, source = fallback, "script"
+            if not first_out:
+                first_out.append((time.perf_counter() - start) * 1000)
         return CustomerLine(
             text=text,
-            source="model" if picked.source == "model" and picked.text else "script",
-            first_token_ms=generated.first_token_ms,
+            source=source,  # type: ignore[arg-type]
+            first_token_ms=first_out[0] if first_out else generated.first_token_ms,
             total_ms=(time.perf_counter() - start) * 1000,
-            candidates=picked.candidates,
-            rejected=picked.rejected,
+            candidates=[text],
+            rejected=generated.rejected,
+            facts_said=facts_in(text, ctx.scenario.facts, intent.answer_fact),
+            prompt_tokens=generated.prompt_tokens,
+            prefilled_tokens=generated.prefilled_tokens,
         )

@@ -49,6 +49,8 @@ class State:
     completed: set[str] = field(default_factory=set)
     outcome: Outcome | None = None
     last_change: int = 0
+    said: list[str] = field(default_factory=list)
+    """Facts the customer has actually said, in order (what the trainee can know)."""
 
     @classmethod
     def initial(cls, scenario: Scenario) -> State:
@@ -65,12 +67,24 @@ class State:
             if fid not in self.revealed:
                 self.revealed.append(fid)
 
+    def hear(self, fact_ids: list[str] | None) -> None:
+        """Record facts a customer line said."""
+        for fid in fact_ids or []:
+            if fid not in self.said:
+                self.said.append(fid)
+
     def stage(self, scenario: Scenario) -> Stage:
         return scenario.stages[self.stage_index]
 
     def revealed_facts(self, scenario: Scenario) -> list[Fact]:
+        """Facts whose stage has come: the customer may say them when asked (the gate)."""
         by_id = {f.id: f for f in scenario.facts}
         return [by_id[fid] for fid in self.revealed if fid in by_id]
+
+    def said_facts(self, scenario: Scenario) -> list[Fact]:
+        """Facts the customer has said so far."""
+        by_id = {f.id: f for f in scenario.facts}
+        return [by_id[fid] for fid in self.said if fid in by_id]
 
     def apply(
         self,

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
-from trainer.customer.base import CustomerBackend, CustomerContext, OnChunk
+from trainer.customer.base import CustomerBackend, CustomerContext, LineIntent, OnChunk
+from trainer.customer.reactions import facts_in
+from trainer.customer.scripted import script_line
 from trainer.engine.coaching import Debrief, build_debrief, build_hint
+from trainer.engine.intent import build_intent
 from trainer.engine.mood import MoodStep, next_mood
 from trainer.engine.rules import State, check_reply
 from trainer.scenarios import Fact, Scenario, Stage
@@ -88,7 +91,9 @@ class Session:
             latency_ms=0.0,
             source="script",
             stage_id=scenario.stages[0].id,
+            facts_said=facts_in(scenario.opening, scenario.facts),
         )
+        session._state.hear(opening.facts_said)
         session._commit(opening)
         session._prepare_grader()
         return session
@@ -150,6 +155,10 @@ class Session:
                 self.last_step = MoodStep(before=before, after=after)
                 self._pending = turn
             else:
+                said = turn.facts_said
+                if said is None:  # rows from before lines recorded their facts
+                    said = facts_in(turn.text, self.scenario.facts)
+                self._state.hear(said)
                 self._pending = None
 
     def _commit(self, turn: TurnRow) -> TurnRow:
@@ -179,6 +188,13 @@ class Session:
 
     @property
     def revealed_facts(self) -> list[Fact]:
+        """What the customer has said so far: all the trainee can know, hints and grading
+        included (a fact its stage allows but nobody said is not known)."""
+        return self._state.said_facts(self.scenario)
+
+    @property
+    def open_facts(self) -> list[Fact]:
+        """Facts the customer would give if asked now (their stage has come)."""
         return self._state.revealed_facts(self.scenario)
 
     @property
@@ -298,7 +314,11 @@ class Session:
             turn_index=self._next_idx,
             seed=self.row.seed,
         )
+        if outcome is None:
+            ctx.intent = self._intent(ctx, self._pending)
         line = self.customer.respond(ctx, on_chunk)
+        said = line.facts_said or facts_in(line.text, self.scenario.facts)
+        self._state.hear(said)
         turn = self._commit(
             TurnRow(
                 session_id=self.id,
@@ -309,6 +329,8 @@ class Session:
                 latency_ms=round(line.first_token_ms, 2),
                 source=line.source,
                 stage_id=self.stage.id,
+                facts_said=said,
+                intent=asdict(ctx.intent) if ctx.intent else None,
             )
         )
         self._pending = None
@@ -318,18 +340,34 @@ class Session:
             self._prepare_grader([turn.text])  # while the trainee reads and types
         return turn
 
+    def _intent(self, ctx: CustomerContext, reply: TurnRow) -> LineIntent:
+        """What the customer's answer to `reply` must do (engine/intent.py)."""
+        return build_intent(
+            self.scenario,
+            reply.text,
+            reply.scores or {},
+            reply.signals or {},
+            ctx.history,
+            open_ids=self._state.revealed,
+            said_ids=self._state.said,
+            stage_reveals=self.stage.reveals,
+            then=script_line(ctx),
+        )
+
     def _finish(self, outcome: str | None) -> None:
         self.store.finish_session(self.id, outcome)
         self.row = self.row.model_copy(update={"ended": utcnow(), "outcome": outcome})
 
     def _fact_refs(self) -> list[FactRef]:
+        # Scored against every fact whose stage has come, said or not: the library's model
+        # replies are written that way. What the trainee is *shown* is only what was said.
         return [
             FactRef(
                 id=f.id,
                 text=f"{f.text} {f.says}" if f.says else f.text,
                 keywords=tuple(f.keywords),
             )
-            for f in self.revealed_facts
+            for f in self.open_facts
         ]
 
     # --- help, undo, stop ------------------------------------------------------------------

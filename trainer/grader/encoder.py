@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from trainer.cpu import pick_dtype, torch_threads
 from trainer.grader.text import Clause, clauses
 
 CACHE_SIZE = 4096
@@ -25,37 +24,6 @@ WORD_BATCH_LARGE = 32
 # 2-core machine one thread did 64 ms vs 580 ms per reply, and 90 vs 10 replies/s in batch.
 # It also leaves the other core to the customer LM. EMPATHY_TRAINER_GRADER_THREADS overrides.
 THREADS = int(os.environ.get("EMPATHY_TRAINER_GRADER_THREADS", "1") or 1)
-
-
-# torch.set_num_threads is process-wide (OpenMP, MKL and the thread a new worker inherits), so
-# every torch user in the process that changes it must hold this lock for as long as it runs
-# on its count: otherwise the grader's switch to one thread could land in the middle of the
-# customer's generate in another thread. Re-entrant so a holder may encode inside its block.
-TORCH_LOCK = threading.RLock()
-
-
-@contextlib.contextmanager
-def torch_threads(n: int | None = None) -> Iterator[None]:
-    """Run torch work with `n` intra-op threads (None: as set), restoring the old count after.
-
-    Holds TORCH_LOCK for the whole block: the grader's encodes and the customer's generate
-    take turns instead of changing the thread count under each other's feet. Customer code
-    calls `with torch_threads(pick_threads()): model.generate(...)`.
-    """
-    with TORCH_LOCK:
-        if n is None:
-            yield
-            return
-        import torch
-
-        old = torch.get_num_threads()
-        if old != n:
-            torch.set_num_threads(n)
-        try:
-            yield
-        finally:
-            if old != n:
-                torch.set_num_threads(old)
 
 
 class GraderLoadError(Exception):
@@ -84,16 +52,10 @@ def default_model_path() -> str:
 
 
 def _pick_dtype() -> str:
-    """bf16 where the CPU has native bf16 maths (2.8x faster here, cosine to fp32 >= 0.996 on
-    the eval clauses), else fp32. EMPATHY_TRAINER_GRADER_DTYPE=fp32|bf16 overrides."""
-    forced = os.environ.get("EMPATHY_TRAINER_GRADER_DTYPE", "").lower()
-    if forced in ("fp32", "bf16"):
-        return forced
-    try:
-        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return "fp32"
-    return "bf16" if ("avx512_bf16" in flags or "amx_bf16" in flags) else "fp32"
+    """bf16 where the CPU has native bf16 maths (2.8x faster there, cosine to fp32 >= 0.996 on
+    the eval clauses), else fp32. EMPATHY_TRAINER_GRADER_DTYPE, then EMPATHY_TRAINER_DTYPE,
+    override."""
+    return pick_dtype("EMPATHY_TRAINER_GRADER_DTYPE")
 
 
 def _normalise(m: np.ndarray) -> np.ndarray:

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from trainer.grader import calibration
+from trainer.grader import calibration, moves
 from trainer.grader.banks import BANK_NAMES, load_banks
 from trainer.grader.encoder import Doc, Encoder
 from trainer.grader.features import extract
@@ -115,7 +115,7 @@ class EmbeddingGrader:
             evidence=scored.evidence,
             tip=scored.tip,
             model_reply=model_reply,
-            signals=scored.signals,
+            signals={**scored.signals, **moves.signals_of(moves.detect(reply))},
             facts_used=feats.facts_used,
             truncated=truncated,
         )

@@ -5,11 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 Sector = Literal["retail", "hospitality", "health care", "financial services", "travel", "other"]
 Dimension = Literal["listening", "acknowledgement", "apology", "personalization"]
 Requirement = Literal["apology", "offer", "all_stages"]
+ReactionKind = Literal[
+    "apology", "offer", "apology+offer", "question", "repeat_back", "named_feeling", "blame",
+    "dismissal", "policy", "lecture", "doubt", "small_talk", "off_topic", "injection",
+    "hostility", "unknown", "not_yet",
+]  # fmt: skip
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=80)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
@@ -34,6 +39,11 @@ class Customer(_Strict):
     escalate_rate: float = Field(
         1.0, ge=0.1, le=3.0, description="How quickly poor replies anger them (1 = normal)."
     )
+
+    @property
+    def first_name(self) -> str:
+        """What the customer calls themselves in the transcript ("Dana")."""
+        return self.name.split()[0]
 
 
 class Fact(_Strict):
@@ -127,6 +137,15 @@ class Scenario(_Strict):
     opening: Text = Field(description="The customer's first line.")
     stages: list[Stage] = Field(min_length=1)
     ending: Ending
+    reactions: dict[ReactionKind, list[Text]] = Field(
+        default_factory=dict,
+        description=(
+            "Optional lines this customer says first in reaction to what the employee did "
+            "(blame, policy, apology, ...; 'unknown' and 'not_yet' for questions they can't or "
+            "won't answer yet). Replace the built-in defaults kind by kind; the scripted "
+            "fallback and the model's intent both use them."
+        ),
+    )
 
     _path: Path | None = PrivateAttr(None)
 
@@ -137,8 +156,3 @@ class Scenario(_Strict):
 
     def fact(self, fact_id: str) -> Fact:
         return next(f for f in self.facts if f.id == fact_id)
-
-    @model_validator(mode="after")
-    def _ids_unique(self) -> Scenario:
-        # Cross-reference checks live in `_semantic_errors` so they can point at a line.
-        return self

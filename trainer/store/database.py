@@ -100,6 +100,10 @@ class TurnRow(BaseModel):
     signals: dict[str, bool] | None = None
     facts_used: list[str] | None = None
     model_reply: str | None = None
+    # Customer turns: the facts the line said (the trainee may now use them) and the intent
+    # it was written from (reaction, answer, stage line), for review and the debrief.
+    facts_said: list[str] | None = None
+    intent: dict[str, str | None] | None = None
 
 
 class NoteRow(BaseModel):

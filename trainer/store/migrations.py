@@ -124,6 +124,13 @@ def m003_turn_replay_columns(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE turns ADD COLUMN model_reply TEXT"))
 
 
+@migration
+def m004_customer_line_columns(conn: Connection) -> None:
+    json_type = "JSON" if conn.dialect.name == "postgresql" else "TEXT"
+    conn.execute(text(f"ALTER TABLE turns ADD COLUMN facts_said {json_type}"))
+    conn.execute(text(f"ALTER TABLE turns ADD COLUMN intent {json_type}"))
+
+
 def applied_migrations(conn: Connection) -> set[str]:
     return set(conn.execute(select(migrations_table.c.name)).scalars())
 

@@ -85,6 +85,8 @@ turns = Table(
     Column("signals", JSON),
     Column("facts_used", JSON),
     Column("model_reply", Text),
+    Column("facts_said", JSON),
+    Column("intent", JSON),
     UniqueConstraint("session_id", "idx", name="uq_turns_session_idx"),
 )
 

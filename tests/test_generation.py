@@ -1,0 +1,148 @@
+"""Sentence-by-sentence streaming and the conversation KV cache, on a scripted fake model.
+
+The fake model emits a fixed token sequence per candidate row, so the tests pin down what
+`stream_line` does with sentences (pass, cut, drop a row, rank), not what a model says.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from transformers import DynamicCache, LlamaConfig  # noqa: E402
+
+from trainer.customer.generation import (  # noqa: E402
+    ConversationCache,
+    Sampling,
+    SegmentTokens,
+    StopTokens,
+    stream_line,
+)
+
+
+class WordTokenizer:
+    """One token per word (with its leading space); id 1 is the closing quote."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {'"': 1}
+        self.eos_token_id = None
+
+    def ids(self, text: str) -> list[int]:
+        out = []
+        for word in text.replace('"', ' "').split():
+            piece = word if word == '"' else " " + word
+            out.append(self.vocab.setdefault(piece, len(self.vocab) + 1))
+        return out
+
+    def __call__(self, text: str, add_special_tokens: bool = False) -> Any:
+        class Out:
+            input_ids = self.ids(text)
+
+        return Out()
+
+    def get_vocab(self) -> dict[str, int]:
+        return dict(self.vocab)
+
+    def decode(self, ids: list[int], skip_special_tokens: bool = True) -> str:
+        back = {v: k for k, v in self.vocab.items()}
+        return "".join(back.get(i, "") for i in ids)
+
+
+class ScriptedModel:
+    """Row r of the batch says scripts[r] token by token, whatever the prompt."""
+
+    def __init__(self, tok: WordTokenizer, scripts: list[str]) -> None:
+        self.config = LlamaConfig(
+            num_hidden_layers=1,
+            hidden_size=8,
+            num_attention_heads=1,
+            num_key_value_heads=1,
+            intermediate_size=8,
+            vocab_size=64,
+        )
+        self.scripts = [[*tok.ids(s), 1] for s in scripts]
+        self.rows = list(range(len(scripts)))
+        self.step = 0
+        self.calls: list[int] = []
+        self.vocab = 256
+
+    def __call__(self, input_ids: Any, cache: Any = None, use_cache: bool = True, **_: Any) -> Any:
+        self.calls.append(int(input_ids.shape[1]))
+        if cache is not None:  # a real cache object grows by the tokens fed
+            b = int(input_ids.shape[0])
+            kv = torch.zeros(b, 1, int(input_ids.shape[1]), 8)
+            cache.update(kv, kv, 0)
+        if input_ids.shape[0] == 1 and input_ids.shape[1] > 1:
+            self.step = 0  # a prefill: the line starts
+        logits = torch.full((int(input_ids.shape[0]), 1, self.vocab), -1e9)
+        for pos in range(int(input_ids.shape[0])):
+            row = self.rows[pos] if input_ids.shape[0] == len(self.rows) else pos
+            script = self.scripts[row % len(self.scripts)]
+            logits[pos, 0, script[min(self.step, len(script) - 1)]] = 0.0
+        self.step += 1
+
+        class Out:
+            pass
+
+        out = Out()
+        out.logits = logits  # type: ignore[attr-defined]
+        return out
+
+
+def _run(scripts: list[str], check: Any, rank: Any = None) -> tuple[Any, list[str]]:
+    tok = WordTokenizer()
+    for s in scripts:
+        tok.ids(s)
+    model = ScriptedModel(tok, scripts)
+    said: list[str] = []
+    out = stream_line(
+        model, tok, StopTokens(tok), ConversationCache(), SegmentTokens(tok),
+        ["Head.\n", 'Staff: "hi"\n'], '(direction)\nDana: "',
+        Sampling(candidates=1, temperature=0.01, repetition_penalty=1.0), check, rank, said.append,
+    )  # fmt: skip
+    return out, said
+
+
+def test_sentences_are_handed_out_as_they_pass() -> None:
+    out, said = _run(["No. That is my fault? Never. Fix it today."], lambda _s, _x: None)
+    assert said == ["No.", "That is my fault?", "Never."]  # max_sentences = 3
+    assert out.texts == ["No. That is my fault? Never."]
+
+
+def test_a_failing_sentence_cuts_the_line_at_the_last_good_one() -> None:
+    bad = "It cost 99 dollars."
+    out, said = _run([f"No. {bad} Fix it."], lambda _s, x: "invents" if "99" in x else None)
+    assert said == ["No."] and out.texts == ["No."]
+    assert (bad, "invents") in out.rejected
+
+
+def test_no_passing_first_sentence_means_no_line() -> None:
+    out, said = _run(["I'll fix it for you."], lambda _s, _x: "promises like the employee")
+    assert out.texts == [] and said == []
+
+
+def test_the_conversation_cache_prefills_only_what_is_new() -> None:
+    tok = WordTokenizer()
+    model = ScriptedModel(tok, ["x"])
+    seg = SegmentTokens(tok)
+    cache = ConversationCache()
+    head = seg("Head words here.\n") + seg('Staff: "one two"\n')
+    assert cache.sync(model, head) == len(head)
+    longer = head + seg('Dana: "three four"\n')
+    assert cache.sync(model, longer) == len(seg('Dana: "three four"\n'))
+    assert cache.cache.get_seq_length() == len(longer)
+    # An undo: the conversation is shorter and differs; the cache is cropped, not rebuilt.
+    other = head + seg('Dana: "five"\n')
+    # ('Dana:' is shared, so only the words after it are prefilled again.)
+    assert cache.sync(model, other) == len(seg('Dana: "five"\n')) - 1
+    assert cache.cache.get_seq_length() == len(other)
+
+
+def test_a_dynamic_cache_is_what_the_cache_holds() -> None:
+    tok = WordTokenizer()
+    cache = ConversationCache()
+    cache.sync(ScriptedModel(tok, ["x"]), [2, 3])
+    assert isinstance(cache.cache, DynamicCache)

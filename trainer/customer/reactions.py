@@ -1,0 +1,122 @@
+"""The scripted side of a reacting customer: reaction lines, answers, and the facts a line says.
+
+A fallback line is built from the same intent the model gets: the reaction (the scenario's own
+`reactions:` lines, else the defaults in data/reactions.yaml), then the answer, then the
+stage's line. So a customer told "that's your own fault" pushes back even when the model's
+candidates were all rejected.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import re
+from collections.abc import Sequence
+
+from ruamel.yaml import YAML
+
+from trainer.customer.base import ANSWER_NOT_YET, ANSWER_UNKNOWN, CustomerContext, LineIntent
+from trainer.customer.scripted import Tone, last_customer_line, mood_tone, script_line
+from trainer.locations import package_data
+from trainer.scenarios import Fact, Scenario
+
+# Kinds whose reaction would only repeat what the answer or the stage line says anyway.
+_SILENT = ("none", "question")
+
+
+@functools.cache
+def default_reactions() -> dict[str, dict[str, list[str]]]:
+    path = package_data("customer", "data", "reactions.yaml")
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return {str(k): {str(t): list(v) for t, v in tones.items()} for k, tones in data.items()}
+
+
+def reaction_lines(scenario: Scenario, kind: str, tone: Tone) -> list[str]:
+    """The scenario's lines for `kind`, else the defaults for that kind and tone."""
+    own = scenario.reactions.get(kind)  # type: ignore[call-overload]
+    if own:
+        return list(own)
+    tones = default_reactions().get(kind, {})
+    return tones.get(tone) or tones.get("neutral") or []
+
+
+def _opening_word(text: str) -> str:
+    words = re.findall(r"[a-z']+", text.lower())
+    return words[0] if words else ""
+
+
+def _pick(lines: Sequence[str], ctx: CustomerContext, salt: str, avoid: str = "") -> str | None:
+    """A seeded choice, never the previous line again, and not starting like `avoid` (the
+    stage line that follows: "Thank you. ... Thank you. ..." reads canned)."""
+    previous = (last_customer_line(ctx) or "").strip()
+    fresh = [line for line in lines if line.strip() and line.strip() not in previous]
+    unlike = [line for line in fresh if _opening_word(line) != _opening_word(avoid)]
+    fresh = unlike or fresh
+    if not fresh:
+        return None
+    return random.Random(f"{salt}:{ctx.seed or 0}:{ctx.turn_index}").choice(fresh)
+
+
+def _same(a: str, b: str) -> bool:
+    norm = lambda s: re.sub(r"\W+", " ", s.lower()).strip()  # noqa: E731
+    return norm(a) == norm(b) or norm(a) in norm(b) or norm(b) in norm(a)
+
+
+def scripted_parts(ctx: CustomerContext, intent: LineIntent) -> list[str]:
+    """The reaction, the answer and the stage line, as separate sentences."""
+    tone = mood_tone(ctx)
+    parts: list[str] = []
+    if intent.react not in _SILENT:
+        said = _pick(
+            reaction_lines(ctx.scenario, intent.react, tone), ctx, intent.react, intent.then
+        )
+        if said and _opening_word(said) == _opening_word(intent.then):
+            said = None  # every reaction would start like the stage line: let that speak
+        if said:
+            parts.append(said)
+    if intent.answer in (ANSWER_UNKNOWN, ANSWER_NOT_YET):
+        said = _pick(reaction_lines(ctx.scenario, intent.answer, tone), ctx, intent.answer)
+        if said:
+            parts.append(said)
+    elif intent.answer:
+        parts.append(intent.answer)
+    if intent.then and not any(_same(intent.then, p) for p in parts):
+        parts.append(intent.then)
+    return parts
+
+
+def scripted_text(ctx: CustomerContext, intent: LineIntent) -> str:
+    return " ".join(p.strip() for p in scripted_parts(ctx, intent))
+
+
+def _hit(keyword: str, low: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(keyword.lower())}(?!\w)", low) is not None
+
+
+def facts_in(text: str, facts: Sequence[Fact], answered: str | None = None) -> list[str]:
+    """Ids of the facts `text` says: its own words, or two of its keywords (one for the fact
+    the line was asked to give). Keywords are the coach's cues for the fact (fact.keywords)."""
+    low = text.lower()
+    found = []
+    for fact in facts:
+        says = (fact.says or "").lower().strip(" .!")
+        hits = sum(1 for k in fact.keywords if _hit(k, low))
+        need = 1 if fact.id == answered else min(2, max(1, len(fact.keywords)))
+        if (says and says in low) or (fact.keywords and hits >= need):
+            found.append(fact.id)
+    return found
+
+
+def intent_of(ctx: CustomerContext) -> LineIntent:
+    """The engine's intent, or (benches, old callers) the stage line with no reaction."""
+    return ctx.intent or LineIntent(then=script_line(ctx))
+
+
+def allowed_context(ctx: CustomerContext, intent: LineIntent) -> str:
+    """Everything a line may draw its numbers, days and names from."""
+    s = ctx.scenario
+    parts = [s.customer.name, s.customer.persona, s.summary, s.opening, intent.then]
+    parts += [intent.answer or "", *(t.text for t in ctx.history)]
+    parts += [f"{f.text} {f.says or ''}" for f in s.facts]
+    parts += [line for st in s.stages for line in (*st.lines, *st.calmer_lines, *st.angrier_lines)]
+    return " ".join(parts)

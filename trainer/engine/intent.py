@@ -1,0 +1,215 @@
+"""What the customer's next line must do, worked out from what the employee just did.
+
+The line is: a reaction to the reply (its strongest move: blame beats an apology in the same
+breath, because that is what a person hears), then the answer if they were asked something,
+then the stage's own line. The customer backend writes it from this intent; the scripted
+fallback builds it from the same parts, so a fallback line reacts too.
+
+Questions are matched to the scenario's facts by the facts' keywords and words. A fact whose
+stage has not come yet is not given away: the customer deflects (ANSWER_NOT_YET). A specific
+question about something the scenario does not say gets ANSWER_UNKNOWN, so the customer says
+they don't know instead of inventing a number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from trainer.customer.base import ANSWER_NOT_YET, ANSWER_UNKNOWN, LineIntent
+from trainer.grader import moves
+from trainer.grader.text import content_stems
+from trainer.scenarios import Fact, Scenario
+from trainer.types import Turn
+
+LISTENED = 55
+"""Listening score from which a reply counts as saying back what the customer said (the
+same bar the library's stages use to advance on listening)."""
+ACKNOWLEDGED = 55
+"""Acknowledgement score from which the feeling counts as named."""
+MIN_FACT_MATCH = 2
+"""A keyword hit counts 2, a shared content word 1: one keyword, or two shared words, is
+enough to say which fact a question is about."""
+DETAIL_WORDS = 10
+
+_APOLOGY = re.compile(r"\b(sorry|apologi[sz]e|apologies|my bad|that'?s on (us|me))\b", re.I)
+_OFFER = re.compile(
+    r"\b(i'?ll|i will|we'?ll|we will|i can|we can|i'?m going to|let me|i'?ve|i have)\b.{0,40}"
+    r"\b(refund|replace|send|book|credit|waive|fix|move|upgrade|reissue|cancel|arrange|"
+    r"give|put|order|courier|deliver|compensat|reimburs|cover|pay|call|escalate|sort|lend|"
+    r"loan|swap|exchange|ship|post|hold|reserve|extend|discount|get you|rebook|waive)",
+    re.I,
+)
+_OPEN_QUESTION = re.compile(
+    r"\b(what happened|what'?s (happened|going on|wrong)|tell me (more|what)|"
+    r"(can|could) you (tell|walk|explain)|what (can|could) i do|how can i help|"
+    r"what do you need|what would (help|you like)|anything else)\b",
+    re.I,
+)
+_BLAME = re.compile(
+    r"\b(your (own )?fault|you (caused|broke|did) (this|it)|because of you|user error|"
+    r"you('re| are) (the one|to blame))\b",
+    re.I,
+)
+_FEELING_QUESTION = re.compile(r"\b(feel|feeling|how are you|are you (ok|okay|alright))\b", re.I)
+_NAME_QUESTION = re.compile(r"\b(your name|who am i speaking|who'?s speaking)\b", re.I)
+# Precedence of what the reply did: the move that hurts or sticks out is the one reacted to.
+_HARMFUL = (
+    ("injection", "injection"),
+    ("hostile", "hostility"),
+    ("blamed", "blame"),
+    ("doubt", "doubt"),
+    ("belittle", "lecture"),
+    ("policy", "policy"),
+    ("dismissive", "dismissal"),
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str | None
+    fact_id: str | None = None
+
+
+def _words(text: str) -> set[str]:
+    return set(content_stems(text.lower()))
+
+
+def _keyword_hit(keyword: str, text: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(keyword.lower())}(?!\w)", text) is not None
+
+
+def match_fact(question: str, facts: Sequence[Fact]) -> Fact | None:
+    """The fact a question is about, or None when nothing matches well enough."""
+    low = question.lower()
+    asked = _words(question)
+    best: tuple[int, int, Fact] | None = None
+    for order, fact in enumerate(facts):
+        hits = sum(1 for k in fact.keywords if _keyword_hit(k, low))
+        shared = len(asked & _words(f"{fact.text} {fact.says or ''}"))
+        score = 2 * hits + shared
+        if score >= MIN_FACT_MATCH and (best is None or score > best[0]):
+            best = (score, -order, fact)
+    return best[2] if best else None
+
+
+def answer_for(
+    question: str,
+    scenario: Scenario,
+    open_ids: Sequence[str],
+    said_ids: Sequence[str],
+    stage_reveals: Sequence[str],
+) -> Answer:
+    """What the customer answers to `question` (ANSWER_* when they can't or won't)."""
+    if _NAME_QUESTION.search(question):
+        return Answer(f"It's {scenario.customer.name}.")
+    fact = match_fact(question, scenario.facts)
+    if fact is not None:
+        if fact.id in open_ids:
+            return Answer(fact.says or fact.text, fact.id)
+        return Answer(ANSWER_NOT_YET, fact.id)
+    if _FEELING_QUESTION.search(question):
+        return Answer(None)  # the reaction and the mood answer that
+    if _OPEN_QUESTION.search(question):
+        # "What happened?": the next thing this stage has to say that hasn't been said.
+        for fid in stage_reveals:
+            if fid not in said_ids:
+                found = scenario.fact(fid)
+                return Answer(found.says or found.text, fid)
+        return Answer(None)
+    return Answer(ANSWER_UNKNOWN)
+
+
+def _sentence_with(text: str, pattern: re.Pattern[str]) -> str | None:
+    for sentence in moves.sentences(text):
+        if pattern.search(sentence):
+            return sentence
+    return None
+
+
+def _short(text: str | None) -> str | None:
+    if not text:
+        return None
+    words = text.strip().split()
+    return " ".join(words[:DETAIL_WORDS])
+
+
+def _off_topic(reply: str, scenario: Scenario, history: Sequence[Turn]) -> bool:
+    """Nothing in the reply touches the conversation or the customer's situation."""
+    said = _words(reply)
+    if len(said) < 3:
+        return False
+    context = " ".join(
+        [
+            scenario.customer.persona,
+            scenario.summary,
+            *(f"{f.text} {f.says or ''}" for f in scenario.facts),
+            *(s.goal for s in scenario.stages),
+            *(t.text for t in history),
+        ]
+    )
+    return not (said & _words(context))
+
+
+def reaction(
+    reply: str,
+    scores: Mapping[str, int],
+    signals: Mapping[str, bool],
+    found: Mapping[str, str],
+    off_topic: bool,
+) -> tuple[str, str | None]:
+    """(kind, the words reacted to) for what the reply did most."""
+    found = {**found}
+    blame = _sentence_with(reply, _BLAME)
+    if blame:
+        found["blamed"] = blame
+    for signal, kind in _HARMFUL:
+        if signals.get(signal) or signal in found:
+            return kind, _short(found.get(signal) or moves.sentences(reply)[0])
+    apology = _sentence_with(reply, _APOLOGY)
+    offered = bool(signals.get("offered_repair"))
+    offer = _sentence_with(reply, _OFFER) if offered or _OFFER.search(reply) else None
+    if apology and offer:
+        return "apology+offer", _short(offer)
+    if offer:
+        return "offer", _short(offer)
+    if apology:
+        return "apology", _short(apology)
+    if "small_talk" in found:
+        return "small_talk", _short(found["small_talk"])
+    if "question" in found:
+        return "question", _short(found["question"])
+    if scores.get("acknowledgement", 0) >= ACKNOWLEDGED:
+        return "named_feeling", _short(moves.sentences(reply)[0])
+    if scores.get("listening", 0) >= LISTENED:
+        return "repeat_back", _short(moves.sentences(reply)[0])
+    if off_topic:
+        return "off_topic", _short(moves.sentences(reply)[0])
+    return "none", None
+
+
+def build_intent(
+    scenario: Scenario,
+    reply: str,
+    scores: Mapping[str, int],
+    signals: Mapping[str, bool],
+    history: Sequence[Turn],
+    open_ids: Sequence[str],
+    said_ids: Sequence[str],
+    stage_reveals: Sequence[str],
+    then: str,
+) -> LineIntent:
+    """The intent of the customer's answer to `reply` (the stage line `then` comes last)."""
+    found = moves.detect(reply)
+    kind, detail = reaction(reply, scores, signals, found, _off_topic(reply, scenario, history))
+    answer = Answer(None)
+    if "question" in found and kind not in ("injection", "hostility", "small_talk"):
+        answer = answer_for(found["question"], scenario, open_ids, said_ids, stage_reveals)
+    return LineIntent(
+        react=kind,
+        detail=detail,
+        answer=answer.text,
+        answer_fact=answer.fact_id,
+        then=then,
+    )
