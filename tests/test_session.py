@@ -117,7 +117,7 @@ def test_undo_restores_state_and_keeps_the_record(
     assert everything[3].text == DISMISSIVE[0]
     # Trying again continues the record after the retracted turns.
     again = session.submit(GOOD[1])
-    assert again.employee.idx == 5 and session.stage.id == "repair"
+    assert again.employee.idx == 5 and session.stage.id in ("stakes", "repair")
     # Undo all the way back to the opening, then nothing is left to undo.
     assert session.undo() and session.undo()
     assert session.undo() is False

@@ -7,6 +7,12 @@ from typing import Any, Literal, Protocol
 
 DIMENSIONS: tuple[str, ...] = ("listening", "acknowledgement", "apology", "personalization")
 MAX_REPLY_CHARS = 4000
+LEVEL_STRONG = 70
+"""From this score a dimension reads 'strong': raters' level 2 ("carries back most of what
+the customer said"). The grader's heads put level 2 at 100 and level 1 at 50."""
+LEVEL_FAIR = 40
+"""From this score a dimension reads 'fair' (level 1: one specific, a generic sorry); below,
+'weak'. Used by the TUI, the reports and the grader-vs-rater agreement alike."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from trainer.grader.calibration import spearman  # noqa: E402
 
 def load(split: str) -> list[dict]:
     rows = []
-    with (HERE / f"{split}.jsonl").open(encoding="utf-8") as fh:
+    with (HERE / f"{split}.jsonl").open(encoding="utf-8") as fh:  # dev, test, corpus-*
         for line in fh:
             if line.strip():
                 rows.append(json.loads(line))
@@ -61,14 +61,22 @@ def evaluate(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--split", choices=["dev", "test", "both"], default="both")
+    parser.add_argument(
+        "--split",
+        choices=["dev", "test", "both", "corpus-train", "corpus-dev", "corpus-test", "all"],
+        default="both",
+        help="both: the original dev+test; all: those and the rated corpus splits",
+    )
     parser.add_argument("--grader-model", default=None)
     parser.add_argument("--show", type=int, default=0)
     parser.add_argument(
         "--calibrated", action="store_true", help="apply the saved `grade --calibrate` mapping"
     )
     args = parser.parse_args()
-    splits = ["dev", "test"] if args.split == "both" else [args.split]
+    splits = {
+        "both": ["dev", "test"],
+        "all": ["dev", "test", "corpus-train", "corpus-dev", "corpus-test"],
+    }.get(args.split, [args.split])
     print(f"| split | n | {' | '.join(DIMENSIONS)} |")
     print("|---|---|" + "---|" * len(DIMENSIONS))
     for split in splits:

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from trainer.grader import calibration, moves
+from trainer.grader import calibration, learned, moves
 from trainer.grader.banks import BANK_NAMES, load_banks
 from trainer.grader.encoder import Doc, Encoder
 from trainer.grader.features import extract
@@ -19,8 +19,13 @@ from trainer.types import DIMENSIONS, FactRef, GradeRequest, GradeResult
 class EmbeddingGrader:
     """Scores replies on listening, acknowledgement, apology and personalization."""
 
-    def __init__(self, model: str | None = None):
+    def __init__(self, model: str | None = None, use_heads: bool = True):
         self.encoder = Encoder(model)
+        # The learned heads were fit on the bundled MiniLM's embeddings; another model gets
+        # the heuristic scores only.
+        self.heads = learned.load_heads() if use_heads and model is None else None
+        self.last_features: list[np.ndarray] = []
+        """Each reply's input to the heads in the last grade_many (evals/grader/train_heads.py)."""
         self.model_id = self.encoder.model_ref
         self.banks = load_banks()
         self.bank_vecs: dict[str, np.ndarray] = {
@@ -52,6 +57,7 @@ class EmbeddingGrader:
         word_vecs = dict(zip(words, self.encoder.words(words), strict=True))
         curves = {} if raw else calibration.load().models.get(self.model_id, {})
         results = []
+        self.last_features = []
         for req, reply, truncated, customer, facts, strong in prepared:
             results.append(
                 self._one(req, reply, truncated, customer, facts, strong, docs, curves, word_vecs)
@@ -105,7 +111,24 @@ class EmbeddingGrader:
             word_vecs=word_vecs,
         )
         scored = score(feats, truncated)
-        scores = calibration.apply(scored.scores, curves) if curves else scored.scores
+        signals = {**scored.signals, **moves.signals_of(moves.detect(reply))}
+        heard = [docs[t].vec for t in customer] or [doc.vec]
+        said = np.mean(heard, axis=0)
+        said = said / max(float(np.linalg.norm(said)), 1e-9)
+        x = learned.feature_vector(
+            doc.vec,
+            said,
+            scored.scores,
+            signals,
+            learned.literal_features(
+                reply, [*customer, *(f.text for f in facts)], req.customer_name
+            ),
+        )
+        self.last_features.append(x)
+        learned_scores = (
+            self.heads.scores(x, scored.scores, signals) if self.heads else scored.scores
+        )
+        scores = calibration.apply(learned_scores, curves) if curves else learned_scores
         model_reply = None
         if strong:
             sims = [float(doc.vec @ docs[s].vec) for s in strong]
@@ -115,7 +138,7 @@ class EmbeddingGrader:
             evidence=scored.evidence,
             tip=scored.tip,
             model_reply=model_reply,
-            signals={**scored.signals, **moves.signals_of(moves.detect(reply))},
+            signals=signals,
             facts_used=feats.facts_used,
             truncated=truncated,
         )

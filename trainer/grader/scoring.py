@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from trainer.grader.features import Features
 from trainer.grader.text import key_phrase, shorten
-from trainer.types import DIMENSIONS
+from trainer.types import DIMENSIONS, LEVEL_STRONG
 
 # Blaming, dismissing or mocking the customer undoes whatever else the reply does.
 BAD_BEHAVIOUR_CAP = 15
@@ -59,6 +59,10 @@ def acknowledgement(f: Features, listen: float) -> tuple[float, str]:
     # A personal apology for what happened to them is a partial acknowledgement too.
     contrite = bool(f.apology_quote) and not (f.non_apology or f.formulaic)
     impact = min(1.0, listen * 1.5) if touched or contrite else 0.0
+    if f.feelings and impact >= 0.5:
+        # One feeling tied to what happened to them ("billed twice - that's infuriating") is
+        # what the raters call naming the feeling; a bare "your frustration" is not tied.
+        named = 1.0
     raw = 0.5 * validated + 0.4 * named + 0.1 * impact + 0.15 * contrite * (0.5 + impact)
     if not touched:
         if contrite and impact >= 0.5:
@@ -143,7 +147,7 @@ def _tip(f: Features, scores: dict[str, int], missed: list[str]) -> str:
     if f.sarcasm:
         return "Drop the sarcasm: say back what happened and how it affects them."
     weakest = min(DIMENSIONS, key=lambda d: scores[d])
-    if scores[weakest] >= 70:
+    if scores[weakest] >= LEVEL_STRONG:
         return "Strong reply: keep the specifics and close with a clear next step and time."
     detail = missed[0] if missed else (f.carried[0] if f.carried else "what they told you")
     if weakest == "listening":

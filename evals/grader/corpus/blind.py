@@ -16,8 +16,12 @@ KEEP = ("id", "channel", "customer_name", "history", "facts", "reply")
 
 for name in sys.argv[1:]:
     src = Path(name)
-    rows = [json.loads(line) for line in src.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for line in src.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     random.Random(f"blind:{src.name}").shuffle(rows)
     out = src.parent / "blind" / src.name.replace("replies-", "")
-    out.write_text("".join(json.dumps({k: r.get(k) for k in KEEP}) + "\n" for r in rows), encoding="utf-8")
+    out.write_text(
+        "".join(json.dumps({k: r.get(k) for k in KEEP}) + "\n" for r in rows), encoding="utf-8"
+    )
     print(f"{out}: {len(rows)} replies")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trainer.types import DIMENSIONS
+from trainer.types import DIMENSIONS, LEVEL_FAIR, LEVEL_STRONG
 
 LABELS: dict[str, str] = {
     "listening": "Listening",
@@ -22,9 +22,9 @@ def level(score: float | None) -> str:
     """'strong' (70+), 'fair' (40-69), 'weak' (<40) or 'none' before any score."""
     if score is None:
         return "none"
-    if score >= 70:
+    if score >= LEVEL_STRONG:
         return "strong"
-    if score >= 40:
+    if score >= LEVEL_FAIR:
         return "fair"
     return "weak"
 
