@@ -16,7 +16,9 @@ from trainer.grader.learned import load_heads
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 A_AND_E = "I was in A&E for thirteen hours last night with my son and the prescription isn't ready."
-FUNERAL = "My mother died last week and you cancelled my flight to her funeral in Accra on Saturday."
+FUNERAL = (
+    "My mother died last week and you cancelled my flight to her funeral in Accra on Saturday."
+)
 BILL = "You charged me four hundred and fifty euros twice for the same hotel night."
 
 
