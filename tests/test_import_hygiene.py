@@ -54,3 +54,20 @@ def test_core_never_imports_textual(module: str) -> None:
 
 
 # The TUI's import rule (textual yes, model libraries and plotext no) is in test_tui_app.py.
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "trainer.engine",
+        "trainer.engine.session",
+        "trainer.store",
+        "trainer.report",
+        "trainer.runtime",
+    ],
+)
+def test_engine_store_and_report_load_no_model_libraries(module: str) -> None:
+    """The engine, store and report import no textual, torch or transformers at import time:
+    the models are behind the grader/customer backends, loaded when first used."""
+    loaded = _modules_after(f"import {module}")
+    assert not [m for m in (*HEAVY, "textual") if m in loaded], module

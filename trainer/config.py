@@ -9,9 +9,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from trainer import locations
+from trainer.errors import TrainerError
 
 
-class ConfigError(Exception):
+class ConfigError(TrainerError):
     """The config file exists but cannot be used; the message says where and why."""
 
 

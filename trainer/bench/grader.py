@@ -32,13 +32,14 @@ def _conversations(lines: list[str]) -> list[list[dict[str, Any]]]:
     return list(groups.values())
 
 
-def measure(model: str | None = None) -> dict[str, float]:
+def measure(model: str | None = None) -> dict[str, Any]:
     """Run the bench in this process (call it from a fresh one for a cold load)."""
     import sentence_transformers  # noqa: F401  (imports are not part of load time)
     import torch  # noqa: F401
 
-    from trainer.commands.grade import grade_stream
+    from trainer.cpu import cpu_report
     from trainer.grader import load_grader
+    from trainer.grader.jsonl import grade_stream
     from trainer.types import FactRef, GradeRequest, Turn
 
     start = time.perf_counter()
@@ -65,10 +66,9 @@ def measure(model: str | None = None) -> dict[str, float]:
 
     # Batch: the real `grade` path (parse, batch, write) over the bench set with cold caches.
     grader.encoder.clear_cache()
-    args = argparse.Namespace(raw=True, grader_model=model)
     sink = io.StringIO()
     t0 = time.perf_counter()
-    grade_stream(args, io.StringIO("\n".join(lines) + "\n"), sink)
+    grade_stream(lambda: grader, io.StringIO("\n".join(lines) + "\n"), sink, raw=True)
     batch_s = time.perf_counter() - t0
 
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -78,18 +78,15 @@ def measure(model: str | None = None) -> dict[str, float]:
         "replies_per_s_batch": round(len(lines) / batch_s, 1),
         "rss_mb": round(rss_kb / 1024, 1),
         "replies": len(lines),
+        "dtype": grader.encoder.dtype,  # type: ignore[attr-defined]
+        "cpu": cpu_report(),
+        "learned_heads": getattr(grader, "heads", None) is not None,
     }
 
 
 def main(args: argparse.Namespace) -> int:
     """Print the grader bench as JSON (--json) or as aligned text."""
-    from trainer.commands.common import UserError, pick
-    from trainer.grader.encoder import GraderLoadError
-
-    try:
-        result = measure(pick(args, "grader_model"))
-    except GraderLoadError as exc:
-        raise UserError(str(exc)) from None
+    result = measure(getattr(args, "grader_model", None))
     if getattr(args, "json", False):
         print(json.dumps(result))
     else:

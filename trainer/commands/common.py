@@ -9,8 +9,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trainer import locations
-from trainer.config import ConfigError, Settings, default_trainee, load_settings
+from trainer import locations, runtime
+from trainer.config import Settings, default_trainee, load_settings
+from trainer.errors import TrainerError
+from trainer.runtime import RuntimeOptions
 from trainer.scenarios import Scenario, ScenarioLoadError, resolve_scenario
 
 if TYPE_CHECKING:
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
     from trainer.types import Grader
 
 
-class UserError(Exception):
+class UserError(TrainerError):
     """Something the user can fix; printed as one line, no traceback."""
 
     def __init__(self, message: str, status: int = 1):
@@ -28,46 +30,20 @@ class UserError(Exception):
 
 
 def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
-    """Run a sub-command, mapping every user-caused failure to a one-line message."""
-    from trainer.customer.base import CustomerError
-
+    """Run a sub-command; every user-caused failure (a TrainerError) becomes one line."""
     try:
         return func(args)
     except UserError:
         raise
-    except (ConfigError, CustomerError) as exc:
-        raise UserError(str(exc)) from None
     except ScenarioLoadError as exc:
         raise UserError("\n".join(str(e) for e in exc.errors)) from None
+    except TrainerError as exc:
+        raise UserError(str(exc)) from None
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:
-        # These modules are already imported whenever their errors can occur.
-        known = _known_error_types()
-        if isinstance(exc, known):
-            raise UserError(str(exc)) from None
-        raise
-
-
-def _known_error_types() -> tuple[type[BaseException], ...]:
-    """User-facing error classes of the modules loaded so far (never imports heavy modules)."""
-    names = {
-        "trainer.store.schema": "StoreError",
-        "trainer.grader.encoder": "GraderLoadError",
-        "trainer.grader.calibration": "CalibrationError",
-        "trainer.grader.banks": "BankError",
-        "trainer.report": "ReportError",
-        "trainer.report.export": "ExportError",
-    }
-    found: list[type[BaseException]] = []
-    for module, name in names.items():
-        loaded = sys.modules.get(module)
-        if loaded is not None and isinstance(getattr(loaded, name, None), type):
-            found.append(getattr(loaded, name))
-    return tuple(found)
 
 
 @cache
@@ -111,34 +87,28 @@ def db_url(args: argparse.Namespace) -> str:
     return pick(args, "db") or locations.default_db_url()
 
 
-def open_store(args: argparse.Namespace) -> Store:
-    from trainer.store import open_store as _open
+def runtime_options(args: argparse.Namespace) -> RuntimeOptions:
+    """The flags (over config.toml, over built-ins) as the composition root's options."""
+    return RuntimeOptions(
+        db_url=db_url(args),
+        customer=pick(args, "customer") or "transformers",
+        customer_model=pick(args, "customer_model"),
+        customer_url=pick(args, "customer_url"),
+        grader_model=pick(args, "grader_model"),
+        seed=getattr(args, "seed", None),
+    )
 
-    return _open(db_url(args))
+
+def open_store(args: argparse.Namespace) -> Store:
+    return runtime.open_store(runtime_options(args))
 
 
 def make_grader(args: argparse.Namespace) -> Grader:
-    from trainer.grader import load_grader
-
-    return load_grader(pick(args, "grader_model"))
+    return runtime.build_grader(runtime_options(args))
 
 
 def make_customer(args: argparse.Namespace) -> CustomerBackend:
-    from trainer.customer import make_backend
-
-    kind = pick(args, "customer") or "transformers"
-    url = pick(args, "customer_url")
-    if kind == "openai" and not url:
-        raise UserError("--customer openai needs --customer-url URL (or customer_url in config)")
-    embed = None
-    if kind != "scripted" and pick(args, "grader_model") is None:
-        # Same bundled MiniLM as the grader: share it so the process holds one copy.
-        def embed(texts: list[str]) -> Any:
-            from trainer.grader import load_grader
-
-            return load_grader(None).encoder.phrases(texts)
-
-    return make_backend(kind, model=pick(args, "customer_model"), url=url, embed=embed)
+    return runtime.build_customer(runtime_options(args))
 
 
 def write_output(text: str, output: str | None) -> None:

@@ -4,96 +4,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import sys
-from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
 from trainer.commands.common import UserError, pick
-from trainer.types import DIMENSIONS, FactRef, GradeRequest, GradeResult, Turn
-
-CHUNK = 64  # lines graded per batch: big enough for throughput, small enough to stream
-
-
-class TurnIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    role: str
-    text: str
-
-    @field_validator("role")
-    @classmethod
-    def _role(cls, v: str) -> str:
-        if v not in ("customer", "employee"):
-            raise ValueError("role must be 'customer' or 'employee'")
-        return v
-
-
-class FactIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    id: str | None = None
-    text: str
-    keywords: list[str] = Field(default_factory=list)
-
-
-class GradeLine(BaseModel):
-    """One input line of the `grade` contract (extra keys such as `ratings` are allowed)."""
-
-    model_config = ConfigDict(extra="allow")
-    id: Any = None
-    customer_name: str | None = None
-    history: list[TurnIn] = Field(default_factory=list)
-    reply: str
-    facts: list[str | FactIn] = Field(default_factory=list)
-    strong_replies: list[str] = Field(default_factory=list)
-
-    def request(self) -> GradeRequest:
-        facts = [
-            FactRef(f"fact-{i + 1}", f) if isinstance(f, str)
-            else FactRef(f.id or f"fact-{i + 1}", f.text, tuple(f.keywords))
-            for i, f in enumerate(self.facts)
-        ]  # fmt: skip
-        return GradeRequest(
-            reply=self.reply,
-            history=[Turn(t.role, t.text) for t in self.history],  # type: ignore[arg-type]
-            customer_name=self.customer_name,
-            facts=facts,
-            strong_replies=list(self.strong_replies),
-            id=self.id,
-        )
-
-
-def parse_line(line: str) -> tuple[GradeLine | None, dict[str, Any] | None]:
-    """The parsed line, or None and the error line to print instead."""
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return None, {"id": None, "error": f"not valid JSON: {exc.msg} at column {exc.colno}"}
-    if not isinstance(data, dict):
-        return None, {"id": None, "error": "expected a JSON object per line"}
-    ident = data.get("id")
-    try:
-        return GradeLine.model_validate(data), None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "line"
-        return None, {"id": ident, "error": f"{where}: {first['msg']}"}
-
-
-def result_json(ident: Any, result: GradeResult) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": ident,
-        "scores": result.scores,
-        "evidence": result.evidence,
-        "tip": result.tip,
-        "signals": result.signals,
-        "facts_used": result.facts_used,
-        "truncated": result.truncated,
-    }
-    if result.model_reply:
-        out["model_reply"] = result.model_reply
-    return out
+from trainer.grader import jsonl
+from trainer.grader.jsonl import GradeLine, parse_line, result_json  # noqa: F401  (re-exported)
+from trainer.types import DIMENSIONS
 
 
 def _open(path: str) -> IO[str] | contextlib.nullcontext[IO[str]]:
@@ -107,18 +24,6 @@ def _open(path: str) -> IO[str] | contextlib.nullcontext[IO[str]]:
         raise UserError(f"{path}: cannot read: {exc.strerror}") from None
 
 
-def _chunks(lines: Iterable[str]) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for line in lines:
-        if line.strip():
-            chunk.append(line)
-        if len(chunk) >= CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _load(args: argparse.Namespace) -> Any:
     from trainer.grader import load_grader
     from trainer.grader.encoder import GraderLoadError
@@ -130,24 +35,8 @@ def _load(args: argparse.Namespace) -> Any:
 
 
 def grade_stream(args: argparse.Namespace, fh: IO[str], out: IO[str]) -> None:
-    """Grade every non-blank line in order; bad lines get an error line and the rest go on."""
-    from trainer.grader.calibration import CalibrationError
-
-    grader: Any = None  # loaded on the first good line, so all-bad input stays fast
-    for chunk in _chunks(fh):
-        parsed = [parse_line(line) for line in chunk]
-        good = [p for p, _ in parsed if p is not None]
-        results: Iterator[GradeResult] = iter([])
-        if good:
-            grader = grader or _load(args)
-            try:
-                results = iter(grader.grade_many([p.request() for p in good], raw=args.raw))
-            except CalibrationError as exc:
-                raise UserError(str(exc)) from None
-        for p, error in parsed:
-            row = error if p is None else result_json(p.id, next(results))
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        out.flush()
+    """Grade a JSON Lines stream with the grader the flags choose."""
+    jsonl.grade_stream(lambda: _load(args), fh, out, raw=args.raw)
 
 
 def calibrate(args: argparse.Namespace) -> int:

@@ -12,17 +12,15 @@ from trainer.commands.common import UserError
 
 def main(args: argparse.Namespace) -> int:
     """Check every input first (scenario, database) so mistakes are one line, then run the app."""
+    from trainer import runtime
     from trainer.scenarios import load_library
     from trainer.tui.app import build_app
-    from trainer.tui.services import EngineOptions
 
     library = load_library(common.scenario_dirs(args))
     scenario = common.load_scenario(args, args.scenario) if args.scenario else None
     trainee = common.trainee(args)
-    kind = common.pick(args, "customer") or "transformers"
-    url = common.pick(args, "customer_url")
-    if kind == "openai" and not url:
-        raise UserError("--customer openai needs --customer-url URL (or customer_url in config)")
+    options = common.runtime_options(args)
+    runtime.check(options)  # before the app opens: a mistake is one line, not a toast
     store = common.open_store(args)
     resume_id = None
     if args.resume:
@@ -40,13 +38,6 @@ def main(args: argparse.Namespace) -> int:
         resume_id = row.id
     if not library.scenarios and scenario is None:
         raise UserError("no scenarios found; check --scenarios DIR or run `scenarios validate`")
-    options = EngineOptions(
-        db_url=common.db_url(args),
-        customer=kind,
-        customer_model=common.pick(args, "customer_model"),
-        customer_url=url,
-        grader_model=common.pick(args, "grader_model"),
-    )
     app = build_app(
         library,
         trainee,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from trainer.errors import TrainerError
 from trainer.scenarios import Fact, Scenario, Stage
 from trainer.types import Turn
 
@@ -15,7 +16,7 @@ OnChunk = Callable[[str], None]
 OnProgress = Callable[[str, float], None]
 
 
-class CustomerError(Exception):
+class CustomerError(TrainerError):
     """The backend cannot produce a line (server unreachable, model missing); message is user-facing."""
 
 

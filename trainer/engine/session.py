@@ -18,6 +18,7 @@ from trainer.engine.coaching import Debrief, build_debrief, build_hint
 from trainer.engine.intent import build_intent
 from trainer.engine.mood import MoodStep, next_mood
 from trainer.engine.rules import State, check_reply
+from trainer.errors import TrainerError
 from trainer.scenarios import Fact, Scenario, Stage
 from trainer.store import SessionRow, Store, TurnRow, utcnow
 from trainer.types import FactRef, Grader, GradeRequest, Turn
@@ -27,7 +28,7 @@ __all__ = ["Exchange", "Session", "SessionStateError", "check_reply"]
 OnGraded = Callable[[TurnRow], None]
 
 
-class SessionStateError(RuntimeError):
+class SessionStateError(TrainerError, RuntimeError):
     """A call that does not fit the session's state (reply after the end, respond twice)."""
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from trainer.errors import TrainerError
 from trainer.locations import package_data
 
 BANK_NAMES: tuple[str, ...] = (
@@ -53,7 +54,7 @@ class Banks:
         return self.banks[name]
 
 
-class BankError(Exception):
+class BankError(TrainerError):
     """A phrase bank file is unreadable; the message names the file."""
 
 

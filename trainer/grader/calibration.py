@@ -10,6 +10,7 @@ import numpy as np
 from pydantic import BaseModel, Field, ValidationError
 
 from trainer import locations
+from trainer.errors import TrainerError
 from trainer.types import DIMENSIONS
 
 
@@ -30,7 +31,7 @@ class Calibration(BaseModel):
     models: dict[str, dict[str, Curve]] = Field(default_factory=dict)
 
 
-class CalibrationError(Exception):
+class CalibrationError(TrainerError):
     """The saved calibration file is unreadable."""
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from trainer.cpu import pick_dtype, torch_threads
+from trainer.errors import TrainerError
 from trainer.grader.text import Clause, clauses
 
 CACHE_SIZE = 4096
@@ -26,7 +27,7 @@ WORD_BATCH_LARGE = 32
 THREADS = int(os.environ.get("EMPATHY_TRAINER_GRADER_THREADS", "1") or 1)
 
 
-class GraderLoadError(Exception):
+class GraderLoadError(TrainerError):
     """The embedding model cannot be loaded; the message says which and why."""
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from trainer import locations
+from trainer.errors import TrainerError
 from trainer.types import DIMENSIONS
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ COLUMNS: tuple[str, ...] = (
 )
 
 
-class ExportError(ValueError):
+class ExportError(TrainerError, ValueError):
     """A filter value the user typed is not usable (one line, says which flag)."""
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from trainer.engine.coaching import Moment
 from trainer.engine.coaching import build_debrief as engine_debrief
 from trainer.engine.rules import State
+from trainer.errors import TrainerError
 from trainer.store import NoteRow, SessionRow, TurnRow
 from trainer.types import DIMENSIONS
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 Format = Literal["html", "md", "json"]
 
 
-class ReportError(LookupError):
+class ReportError(TrainerError, LookupError):
     """The report cannot be built from what the user asked for (one line)."""
 
 

@@ -11,6 +11,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from trainer.errors import TrainerError
 from trainer.scenarios.schema import (
     MAX_FILE_BYTES,
     Scenario,
@@ -30,7 +31,7 @@ class ScenarioError:
         return f"{self.path}:{self.line}:{self.col}: {self.message}"
 
 
-class ScenarioLoadError(Exception):
+class ScenarioLoadError(TrainerError):
     """Raised when a scenario a command needs cannot be used."""
 
     def __init__(self, errors: Sequence[ScenarioError | str]):

@@ -32,6 +32,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.pool import StaticPool
 
+from trainer.errors import TrainerError
+
 metadata = MetaData()
 
 migrations_table = Table(
@@ -106,7 +108,7 @@ notes = Table(
 # --- reaching the database -------------------------------------------------------------------
 
 
-class StoreError(Exception):
+class StoreError(TrainerError):
     """The database cannot be used; the message is one line saying what and where."""
 
 

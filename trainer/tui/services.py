@@ -10,10 +10,13 @@ import asyncio
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.worker import get_current_worker
+
+from trainer import runtime
+from trainer.errors import TrainerError
+from trainer.runtime import RuntimeOptions
 
 if TYPE_CHECKING:
     from trainer.customer.base import CustomerBackend
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
 Progress = Callable[[str, float | None], None]
 
 
-class ServiceError(Exception):
+class ServiceError(TrainerError):
     """Loading or an engine call failed; the message is one user-facing line."""
 
 
@@ -33,24 +36,13 @@ class Cancelled(Exception):
     """The worker waiting on a model was cancelled (the app is closing)."""
 
 
-# Engine errors whose message is written for the user; anything else also shows its type.
-USER_FACING = {
-    "StoreError",
-    "CustomerError",
-    "UserError",
-    "ConfigError",
-    "ScenarioLoadError",
-    "GraderLoadError",
-    "SessionStateError",
-}
-
-
 def one_line(exc: BaseException) -> str:
-    """A readable single line for an exception, for notifications."""
+    """A readable single line for an exception, for notifications: a TrainerError's own
+    message, anything else (a bug) with its type so it can be reported."""
     lines = str(exc).strip().splitlines()
     if not lines:
         return type(exc).__name__
-    if isinstance(exc, ValueError | ServiceError) or type(exc).__name__ in USER_FACING:
+    if isinstance(exc, TrainerError | ValueError | ServiceError):
         return lines[0]
     return f"{type(exc).__name__}: {lines[0]}"
 
@@ -73,16 +65,7 @@ def use_quick_exit_executor() -> None:
     )
 
 
-@dataclass
-class EngineOptions:
-    """Which database and models to use; None means the built-in default."""
-
-    db_url: str | None = None
-    customer: str = "transformers"
-    customer_model: str | None = None
-    customer_url: str | None = None
-    grader_model: str | None = None
-    seed: int | None = None
+EngineOptions = RuntimeOptions  # the practice app's name for the composition root's options
 
 
 class Services:
@@ -129,14 +112,7 @@ class Services:
         """The session store, opened on first use."""
         with self._store_lock:
             if self._store is None:
-                from trainer.store import open_store
-
-                if self.options.db_url:
-                    self._store = open_store(self.options.db_url)
-                else:
-                    from trainer import locations
-
-                    self._store = open_store(locations.default_db_url())
+                self._store = runtime.open_store(self.options)
             return self._store
 
     def load(self, progress: Progress) -> None:
@@ -146,22 +122,15 @@ class Services:
             self.store()
             if self._grader is None:
                 progress("Loading the grader", None)
-                from trainer.grader import load_grader
-
-                self._grader = load_grader(self.options.grader_model)
+                self._grader = runtime.build_grader(self.options)
             if self._customer is None:
-                from trainer.customer import make_backend
-
-                self._customer = make_backend(
-                    self.options.customer,
-                    model=self.options.customer_model,
-                    url=self.options.customer_url,
-                )
+                # Built with the grader so its reranker reuses the grader's MiniLM.
+                self._customer = runtime.build_customer(self.options, self._grader)
             self._engine_ready.set()
             progress("Loading the customer", 0.0)
             self._customer.load(lambda what, frac: progress(what, frac))
             self._customer_ready.set()
-        except BaseException as exc:
+        except Exception as exc:  # shown in the app; ctrl+c and exits pass through
             self._error = one_line(exc)
             self._engine_ready.set()
             self._customer_ready.set()

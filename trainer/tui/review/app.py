@@ -47,9 +47,8 @@ def build_review_app(
     from trainer import locations
 
     if author is None:
-        from trainer.commands.common import settings
-        from trainer.config import default_trainee
+        from trainer.config import default_trainee, load_settings
 
-        author = default_trainee(settings(), None)
+        author = default_trainee(load_settings(), None)
     dirs = list(scenario_dirs) if scenario_dirs is not None else [locations.bundled_scenarios_dir()]
     return ReviewApp(store, dirs, author)
