@@ -27,6 +27,7 @@ _EMPLOYEE = [
         "promises like the employee",
     ),
     (r"\blet me\b", "offers help like the employee"),
+    (r"^\W*(yes,? )?(i|we) (can|will|'ll) do (that|it|this)\b", "promises like the employee"),
     (r"\bwe('ll|'ve| will| have| need| can|'re| are going)\b", "speaks for the store"),
     (r"\bhow (can|may|could) (i|we) help\b", "asks how to help"),
     (r"\b(can|may|could|shall) i (help|assist|offer|get you)\b", "offers help like the employee"),

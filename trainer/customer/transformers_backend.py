@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from typing import Any
@@ -29,6 +30,13 @@ from trainer.customer.reactions import allowed_context, facts_in, intent_of, scr
 from trainer.customer.rerank import MIN_ON_TOPIC, MIN_RELATED, Embed, Reranker
 from trainer.customer.scripted import closing_reply, last_customer_line, stream_words
 
+# Told it is their fault, doubted or lectured, an upset customer does not open by agreeing.
+PUSHED = ("blame", "doubt", "lecture", "dismissal", "hostility", "policy")
+CONCEDES = re.compile(
+    r"^\W*(you'?re right|you are right|fair enough|that'?s fair|my bad|my fault|it'?s my fault|"
+    r"i (guess|suppose) you'?re right|ok(ay)?,? (i|you)'?re right|true|sure|of course|i understand)\b",
+    re.IGNORECASE,
+)
 # A first sentence may be a short reaction ("My fault?"), which sits further from the whole
 # intent than a full line does: it is judged at half the whole-line bars.
 FIRST_SENTENCE_SLACK = 0.5
@@ -101,6 +109,8 @@ class TransformersCustomer(CustomerBackend):
             # A one-word first sentence ("No.") is fine; the whole line is judged for length.
             if not verdict.ok and verdict.reason != "too short":
                 return verdict.reason
+            if not so_far and intent.react in PUSHED and CONCEDES.search(sentence):
+                return "concedes to what it should push back on"
             return invented(sentence, context)
 
         return check

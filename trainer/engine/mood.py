@@ -8,7 +8,9 @@ After every employee reply:
    Below NEUTRAL it angers: change = +(NEUTRAL - quality) * ESCALATE_GAIN * customer.escalate_rate.
 3. Signals from the grader add fixed steps, scaled the same way: a sincere apology and a
    concrete offer of repair each calm by SIGNAL_CALM; blaming the customer angers by BLAME,
-   a dismissive reply by DISMISSIVE.
+   a dismissive reply by DISMISSIVE. Doubting their story (trust), talking down to them
+   (tact) and hiding behind policy (conformity), the attitudes that make customers feel nobody
+   cares, anger by DOUBT, BELITTLE and POLICY; an insult by HOSTILE.
 4. The result is rounded and clamped to 0-100.
 
 Nothing else moves the mood, and the same inputs always give the same mood, so a session can
@@ -33,6 +35,13 @@ several poor replies, or fewer when they blame or dismiss (signals below)."""
 SIGNAL_CALM = 8.0
 BLAME = 15.0
 DISMISSIVE = 12.0
+DOUBT = 8.0
+"""Smaller than blame: "are you sure?" can be clumsy rather than hostile, and it often comes
+with blame in the same sentence, which already counts."""
+BELITTLE = 8.0
+POLICY = 6.0
+"""A rule with no way round it; the smallest step, because it is often true, just unhelpful."""
+HOSTILE = 20.0
 
 
 @dataclass(frozen=True)
@@ -79,5 +88,14 @@ def next_mood(
     if signals.get("dismissive"):
         change += DISMISSIVE * escalate
         reasons.append("a dismissive reply")
+    for signal, step, reason in (
+        ("doubt", DOUBT, "doubting their story"),
+        ("belittle", BELITTLE, "talking down to them"),
+        ("policy", POLICY, "hiding behind policy"),
+        ("hostile", HOSTILE, "an insult"),
+    ):
+        if signals.get(signal):
+            change += step * escalate
+            reasons.append(reason)
     after = max(0, min(100, round(mood + change)))
     return MoodStep(before=mood, after=after, reasons=reasons)

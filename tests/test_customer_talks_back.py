@@ -1,0 +1,115 @@
+"""The default customer model as shipped reacts to what the employee just did.
+
+Real model (loaded once per session), the engine's own intent, and every assertion requires a
+model-written line (`source == "model"`), so the scripted fallback cannot pass these.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pytest
+
+from trainer.customer import CustomerContext
+from trainer.customer.filter import invented
+from trainer.customer.reactions import allowed_context
+from trainer.customer.rerank import default_embed
+from trainer.customer.scripted import script_line
+from trainer.engine.intent import build_intent
+from trainer.types import Turn
+
+pytestmark = pytest.mark.slow
+SEEDS = (1, 2, 3, 4, 5)
+PUSHBACK = re.compile(
+    r"\b(no|not|don'?t|didn'?t|never|wasn'?t|isn'?t|how dare|excuse me|my fault|blame|"
+    r"ridiculous|unbelievable|seriously|what\?)\b",
+    re.I,
+)
+
+
+def _ctx(scenario: Any, reply: str, stage: int, mood: int, change: int, seed: int) -> Any:
+    history = [Turn("customer", scenario.opening), Turn("employee", reply)]
+    ctx = CustomerContext(
+        scenario=scenario,
+        stage=scenario.stages[stage],
+        mood=mood,
+        mood_change=change,
+        history=history,
+        revealed_facts=[scenario.fact("third-visit")],
+        turn_index=1,
+        seed=seed,
+    )
+    open_ids = [f for s in scenario.stages[: stage + 1] for f in s.reveals]
+    ctx.intent = build_intent(
+        scenario, reply, {}, {}, history, open_ids, ["third-visit"],
+        scenario.stages[stage].reveals, script_line(ctx),
+    )  # fmt: skip
+    return ctx
+
+
+def _lines(
+    model_customer: Any, scenario: Any, reply: str, stage: int, mood: int, change: int
+) -> list[Any]:
+    return [
+        model_customer.respond(_ctx(scenario, reply, stage, mood, change, seed)) for seed in SEEDS
+    ]
+
+
+def _model_lines(lines: list[Any]) -> list[str]:
+    return [x.text for x in lines if x.source == "model"]
+
+
+def test_a_question_about_a_fact_is_answered_with_it(model_customer: Any, scenario: Any) -> None:
+    lines = _lines(model_customer, scenario, "Can you tell me more about the flicker?", 0, 70, -2)
+    answered = [x for x in lines if x.source == "model" and "flicker" in x.facts_said]
+    assert len(answered) >= 3, [(x.source, x.text) for x in lines]
+
+
+def test_a_blamed_customer_pushes_back(model_customer: Any, scenario: Any) -> None:
+    lines = _lines(
+        model_customer, scenario, "That's your own fault, you must have dropped it.", 0, 88, 12
+    )
+    pushed = [t for t in _model_lines(lines) if PUSHBACK.search(t)]
+    assert len(pushed) >= 3, [(x.source, x.text) for x in lines]
+
+
+def _calmness(texts: list[str], scenario: Any) -> float:
+    embed = default_embed()
+    calm = " ".join(s for st in scenario.stages for s in st.calmer_lines)
+    angry = " ".join(s for st in scenario.stages for s in st.angrier_lines)
+    vecs = embed([calm, angry, *texts])
+    return float(np.mean(vecs[2:] @ vecs[0] - vecs[2:] @ vecs[1]))
+
+
+def test_an_apology_with_an_offer_calms_and_is_mentioned(
+    model_customer: Any, scenario: Any
+) -> None:
+    offer = "I'm sorry, Dana. I'll replace the panel today and lend you a laptop for Friday."
+    good = _lines(model_customer, scenario, offer, 2, 40, -14)
+    bad = _lines(
+        model_customer, scenario, "That's your own fault, you must have dropped it.", 2, 88, 12
+    )
+    good_text, bad_text = _model_lines(good), _model_lines(bad)
+    assert len(good_text) >= 3 and bad_text, [(x.source, x.text) for x in good]
+    assert _calmness(good_text, scenario) > _calmness(bad_text, scenario)
+    mentions = [
+        t for t in good_text if re.search(r"\b(panel|laptop|today|friday|replace|lend)", t, re.I)
+    ]
+    assert len(mentions) >= 2, good_text
+
+
+def test_no_invented_numbers_over_fixed_seeds(model_customer: Any, scenario: Any) -> None:
+    replies = [
+        ("What did it cost you last time?", 0, 75, 0),
+        ("How many times has this happened?", 0, 75, 0),
+        ("When do you need it by?", 1, 65, -3),
+    ]
+    model = 0
+    for reply, stage, mood, change in replies:
+        for line in _lines(model_customer, scenario, reply, stage, mood, change):
+            ctx = _ctx(scenario, reply, stage, mood, change, 1)
+            assert invented(line.text, allowed_context(ctx, ctx.intent)) is None, line.text
+            model += line.source == "model"
+    assert model >= len(replies) * len(SEEDS) // 2, "most lines must be the model's own"
