@@ -1,0 +1,114 @@
+"""The rows the store keeps (sessions, turns, notes) as pydantic models, and ids/time helpers."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+
+
+def new_session_id() -> str:
+    """A short id that sorts by creation time: 10 chars of milliseconds + 6 random chars."""
+    n = int(time.time() * 1000) << 30 | secrets.randbits(30)
+    chars = []
+    for _ in range(16):
+        chars.append(_CROCKFORD[n & 31])
+        n >>= 5
+    return "".join(reversed(chars))
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; everything stored here is UTC.
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class SessionRow(BaseModel):
+    """One practice session."""
+
+    id: str
+    trainee: str
+    scenario_id: str
+    scenario_version: int
+    scenario_title: str
+    sector: str
+    started: datetime
+    ended: datetime | None = None
+    outcome: str | None = None
+    seed: int | None = None
+
+
+class SessionSummary(SessionRow):
+    """A session with its size and average scores, for lists."""
+
+    turns: int = 0
+    averages: dict[str, float | None] = Field(default_factory=dict)
+
+
+class TurnRow(BaseModel):
+    """One line of a session: the customer's or the employee's."""
+
+    id: int | None = None
+    session_id: str
+    idx: int
+    role: Literal["customer", "employee"]
+    text: str
+    scores: dict[str, int] | None = None
+    evidence: dict[str, str] | None = None
+    tip: str | None = None
+    mood: int | None = None
+    latency_ms: float | None = None
+    source: str | None = None
+    stage_id: str | None = None
+    retracted: bool = False
+    hint_used: bool = False
+    created: datetime = Field(default_factory=utcnow)
+    # What the engine needs to rebuild its state on resume/undo without grading again.
+    signals: dict[str, bool] | None = None
+    facts_used: list[str] | None = None
+    model_reply: str | None = None
+    # Customer turns: the facts the line said (the trainee may now use them) and the intent
+    # it was written from (reaction, answer, stage line), for review and the debrief.
+    facts_said: list[str] | None = None
+    intent: dict[str, str | None] | None = None
+
+
+class NoteRow(BaseModel):
+    """A coach's note on a session, optionally on one turn."""
+
+    id: int | None = None
+    session_id: str
+    turn_idx: int | None = None
+    author: str
+    text: str
+    created: datetime = Field(default_factory=utcnow)
+    seen: bool = False
+
+
+def _session(row: Any) -> SessionRow:
+    data = dict(row._mapping)
+    data["started"] = _utc(data["started"])
+    data["ended"] = _utc(data["ended"])
+    return SessionRow.model_validate(data)
+
+
+def _turn(row: Any) -> TurnRow:
+    data = dict(row._mapping)
+    data["created"] = _utc(data["created"])
+    return TurnRow.model_validate(data)
+
+
+def _note(row: Any) -> NoteRow:
+    data = dict(row._mapping)
+    data["created"] = _utc(data["created"])
+    return NoteRow.model_validate(data)
