@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup clean bench screenshot
+.PHONY: run test test-fast lint setup clean bench screenshot train-customer
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "need Python 3.11 as '$(PY)' (set PY=/path/to/python3.11)"; exit 1; }
@@ -31,6 +31,14 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+# The layer without real models, servers or tmux (markers: see pyproject.toml).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+# Re-train the customer's LoRA adapter (about 50 min on 2 cores; resumable with RESUME=1).
+train-customer: $(STAMP)
+	$(BIN)/python models/customer/train.py $(if $(RESUME),--resume,)
 
 bench: $(STAMP)
 	$(BIN)/empathy-trainer bench grader --json
