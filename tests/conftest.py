@@ -63,6 +63,15 @@ def grader() -> Any:
 
 
 @pytest.fixture(scope="session")
+def fake_grader() -> Any:
+    """The fast tier's grader (tests/fakes.py): snapshots and TUI tests don't move when the
+    real grader's scoring does."""
+    from tests.fakes import FakeGrader
+
+    return FakeGrader()
+
+
+@pytest.fixture(scope="session")
 def model_customer() -> Any:
     """The real default customer model (bundled SmolLM2), loaded once per test session."""
     from trainer.customer import make_backend

@@ -128,3 +128,11 @@ def test_facts_said_are_recognised_by_their_words(scenario: Any) -> None:
     said = facts_in("I've got a video interview on Friday and I need it.", scenario.facts)
     assert "interview" in said
     assert facts_in("Okay.", scenario.facts) == []
+
+
+def test_a_yes_no_question_the_scenario_cannot_answer_is_left_to_the_stage_line(
+    scenario: Any,
+) -> None:
+    """'I don't know' to 'did you bring your receipt?' would be absurd; so would an invented
+    yes or no."""
+    assert _intent(scenario, "Did you bring your receipt?").answer is None

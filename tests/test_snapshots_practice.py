@@ -44,8 +44,10 @@ async def _settle(pilot: Any) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_home(snap_compare: Any, one_scenario: Any, grader: Any, store: Any, size: Any) -> None:
-    app = make_app(one_scenario, grader, store)
+def test_home(
+    snap_compare: Any, one_scenario: Any, fake_grader: Any, store: Any, size: Any
+) -> None:
+    app = make_app(one_scenario, fake_grader, store)
 
     async def run_before(pilot: Any) -> None:
         await wait_for(pilot, lambda: app.models_ready and app.screen.loaded)
@@ -56,9 +58,9 @@ def test_home(snap_compare: Any, one_scenario: Any, grader: Any, store: Any, siz
 
 @pytest.mark.parametrize("size", SIZES)
 def test_practice_after_one_reply(
-    snap_compare: Any, one_scenario: Any, grader: Any, store: Any, size: Any
+    snap_compare: Any, one_scenario: Any, fake_grader: Any, store: Any, size: Any
 ) -> None:
-    app = make_app(one_scenario, grader, store, scenario_id="retail-laptop-repair")
+    app = make_app(one_scenario, fake_grader, store, scenario_id="retail-laptop-repair")
 
     async def run_before(pilot: Any) -> None:
         await session_ready(pilot)
@@ -70,8 +72,10 @@ def test_practice_after_one_reply(
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_debrief(snap_compare: Any, one_scenario: Any, grader: Any, store: Any, size: Any) -> None:
-    app = make_app(one_scenario, grader, store, scenario_id="retail-laptop-repair")
+def test_debrief(
+    snap_compare: Any, one_scenario: Any, fake_grader: Any, store: Any, size: Any
+) -> None:
+    app = make_app(one_scenario, fake_grader, store, scenario_id="retail-laptop-repair")
 
     async def run_before(pilot: Any) -> None:
         await session_ready(pilot)
@@ -85,8 +89,10 @@ def test_debrief(snap_compare: Any, one_scenario: Any, grader: Any, store: Any, 
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_help(snap_compare: Any, one_scenario: Any, grader: Any, store: Any, size: Any) -> None:
-    app = make_app(one_scenario, grader, store)
+def test_help(
+    snap_compare: Any, one_scenario: Any, fake_grader: Any, store: Any, size: Any
+) -> None:
+    app = make_app(one_scenario, fake_grader, store)
 
     async def run_before(pilot: Any) -> None:
         await wait_for(pilot, lambda: app.models_ready and app.screen.loaded)

@@ -1,6 +1,6 @@
 """Snapshots of the review app's key screens at 80x24 and 120x40 on fixed, real data.
 
-Sessions are played for real (scripted customer, real grader); ids and timestamps are then
+Sessions are played for real (scripted customer, the fake grader of tests/fakes.py); ids and timestamps are then
 pinned so the pictures do not change from run to run. Update with `--snapshot-update`.
 """
 
@@ -51,7 +51,9 @@ def _pin(store: Store, session_id: str, start: datetime) -> None:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory, scenario: Any, grader: Any) -> Iterator[Store]:
+def store(
+    tmp_path_factory: pytest.TempPathFactory, scenario: Any, fake_grader: Any
+) -> Iterator[Store]:
     from trainer.customer import make_backend
     from trainer.engine.session import Session
 
@@ -62,11 +64,13 @@ def store(tmp_path_factory: pytest.TempPathFactory, scenario: Any, grader: Any) 
         mp.setattr("trainer.store.database.new_session_id", lambda: f"snap{next(ids):012d}")
         for n, (trainee, replies) in enumerate(PLAYS):
             session = Session.start(
-                scenario, trainee, opened, grader, make_backend("scripted"), seed=n
+                scenario, trainee, opened, fake_grader, make_backend("scripted"), seed=n
             )
             if n == 0:
                 session.hint()
             for i, reply in enumerate(replies):
+                if session.outcome is not None:
+                    break
                 session.submit(reply)
                 if n == 0 and i == 0:
                     session.undo()

@@ -52,6 +52,7 @@ _BLAME = re.compile(
     r"you('re| are) (the one|to blame))\b",
     re.I,
 )
+_WH_QUESTION = re.compile(r"\b(what|when|where|which|who|whose|how (many|much|long|often))\b", re.I)
 _FEELING_QUESTION = re.compile(r"\b(feel|feeling|how are you|are you (ok|okay|alright))\b", re.I)
 _NAME_QUESTION = re.compile(r"\b(your name|who am i speaking|who'?s speaking)\b", re.I)
 # Precedence of what the reply did: the move that hurts or sticks out is the one reacted to.
@@ -111,14 +112,27 @@ def answer_for(
         return Answer(ANSWER_NOT_YET, fact.id)
     if _FEELING_QUESTION.search(question):
         return Answer(None)  # the reaction and the mood answer that
+    if not _WH_QUESTION.search(question):
+        # "Did you bring your receipt?" asks about something the scenario doesn't say; "I
+        # don't know" would be absurd, and inventing yes or no breaks the scenario: the
+        # reaction and the stage line answer it.
+        return (
+            Answer(None)
+            if not _OPEN_QUESTION.search(question)
+            else _next_fact(scenario, said_ids, stage_reveals)
+        )
     if _OPEN_QUESTION.search(question):
-        # "What happened?": the next thing this stage has to say that hasn't been said.
-        for fid in stage_reveals:
-            if fid not in said_ids:
-                found = scenario.fact(fid)
-                return Answer(found.says or found.text, fid)
-        return Answer(None)
+        return _next_fact(scenario, said_ids, stage_reveals)
     return Answer(ANSWER_UNKNOWN)
+
+
+def _next_fact(scenario: Scenario, said_ids: Sequence[str], stage_reveals: Sequence[str]) -> Answer:
+    """ "What happened?": the next thing this stage has to say that hasn't been said."""
+    for fid in stage_reveals:
+        if fid not in said_ids:
+            found = scenario.fact(fid)
+            return Answer(found.says or found.text, fid)
+    return Answer(None)
 
 
 def _sentence_with(text: str, pattern: re.Pattern[str]) -> str | None:
