@@ -35,6 +35,19 @@ _DOUBT = [
     r"\byou claim\b|\byou'?re claiming\b",
     r"\bno record of (that|you|any)\b.{0,40}\b(so|are you)\b",
     r"\bhow do (i|we) know\b",
+    # Added from the rated corpus's training split (corpus-train), where raters flagged these:
+    r"\bis it possible (you|someone|that you|the)\b",
+    r"\bit'?s possible (the|that|you)\b",
+    r"\b(were|was|did) (your|you) \w+ (actually|really)\b",
+    r"\b(can|could) be made up\b|\banyone could (claim|say)\b",
+    r"\b(people|customers) (always|often|usually) (think|say|claim|dig|forget|miss|believe)\b",
+    r"\ba great many customers\b|\bwe see this a lot\b|\bhoping for\b",
+    r"\byou probably\b|\bnine times out of ten\b|\bfunny how\b",
+    r"\b(don'?t|doesn'?t|do not) just (disappear|go missing|vanish|happen)\b",
+    r"\b(our|the) (records|system|notes|gps|logs?|engineer'?s notes)( for [\w ]+)? (show|shows|say|says|noted?)\b.{0,60}"
+    r"\b(nobody|no answer|no one|perfect|did attend|redeemed|in perfect|under ten)\b",
+    r"\bhave you (checked|tried) (the|your|with|switching|turning)\b",
+    r"\bteleported\b|\bso the \w+ just\b",
 ]
 _BELITTLE = [
     r"\bas i (already |just )?(said|explained|told you|mentioned)\b",
@@ -49,6 +62,18 @@ _BELITTLE = [
     r"\bobviously\b",
     r"\blet me explain (again|this again|slowly)\b",
     r"\bany adult\b|\beveryone knows\b",
+    # Added from corpus-train (see the doubt list):
+    r"\bhowever did you\b|\b(so|this) dramatic\b|\bno need to (raise|shout|get)\b",
+    r"\bgetting (worked up|upset|angry) (isn'?t|won'?t|doesn'?t)\b",
+    r"\bnot sure (why|what) (anyone|else you|you were)\b",
+    r"\b(can|are|is) (be )?(super |really |very |so )?confusing\b",
+    r"\b(quite |very |perfectly )?clearly (at|on|in|states|says)\b|\bclear as day\b",
+    r"\byou need to make sure\b|\bif you'?d (paid|read|called|checked|kept|looked|come)\b",
+    r"\byou might want to (think|consider|read|check)\b",
+    r"\b(plenty of|most) (people|families|customers) (just |manage|cope)\b",
+    r"\bit'?s hardly\b|\bby magic\b|\bfrankly\b|\bwhen it'?s done\b",
+    r"\btake some time to review\b|\byou'?d have (called|known|checked)\b",
+    r"\b(nothing|not) to be (worried|upset|angry) (sick )?about\b",
 ]
 _POLICY = [
     r"\b(it'?s|that'?s|company|our|the) policy\b(?! (lets|allows|means i can|covers|says (i|we) can))",
@@ -62,7 +87,24 @@ _POLICY = [
     r"\bterms and conditions\b(?! (let|allow))",
     r"\bi don'?t make the rules\b",
     r"\bhands are tied\b",
+    r"\bper (our|the) (terms|policy|contract|rules)\b|\bthat'?s the procedure\b",
+    r"\b(our|the|your) (terms|contract|agreement) (state|states|don'?t|do not)\b",
+    r"\bnot (authori[sz]ed|my department|our department)\b|\bthe only option\b",
+    r"\b(applies|apply) to every\b|\bsubject to change\b|\bindustry[- ]standard\b",
 ]
+# Timeframes and redirects are conformity only when nobody offers to do anything themselves.
+_POLICY_SOFT = [
+    r"\bplease allow (up to )?\d",
+    r"\b(allow|takes?|can take|take) up to \d",
+    r"\b(is|are) (the )?(normal|standard|usual) (timeframe|time|process|wait)\b",
+    r"\b(you'?ll|you will) need to (call|contact|complete|fill|visit|go|submit|resubmit|dispute)\b",
+    r"\b(reviewed|processed|handled) within \d",
+    r"\b(doesn'?t|does not|don'?t|do not) cover\b",
+]
+_COMMITS = re.compile(
+    r"\b(i'?ll|i will|i can|i'?ve|let me|i'?m going to|i'?m (putting|sending|booking|refunding))\b",
+    re.IGNORECASE,
+)
 _HOSTILE = [
     r"\b(stupid|idiot|idiotic|moron|pathetic|ridiculous person|clown)\b",
     r"\bshut up\b|\bget lost\b|\bgo away\b|\bbuzz off\b",
@@ -134,10 +176,16 @@ def _excerpt(sentence: str, match: re.Match[str], words: int = 10) -> str:
     return " ".join(toks[lo : lo + words])
 
 
+_SOFT = [re.compile(p, _I) for p in _POLICY_SOFT]
+
+
 def find(name: str, text: str) -> str | None:
     """The words of `text` that make it a `name` move, or None."""
+    pats = PATTERNS[name]
+    if name == "policy" and not _COMMITS.search(text):
+        pats = [*pats, *_SOFT]
     for sentence in sentences(text):
-        for pat in PATTERNS[name]:
+        for pat in pats:
             m = pat.search(sentence)
             if m:
                 return _excerpt(sentence, m)
