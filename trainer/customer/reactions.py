@@ -80,7 +80,10 @@ def scripted_parts(ctx: CustomerContext, intent: LineIntent) -> list[str]:
             parts.append(said)
     elif intent.answer:
         parts.append(intent.answer)
-    if intent.then and not any(_same(intent.then, p) for p in parts):
+    then_says_it = bool(intent.answer_fact) and intent.answer_fact in facts_in(
+        intent.then, ctx.scenario.facts
+    )
+    if intent.then and not then_says_it and not any(_same(intent.then, p) for p in parts):
         parts.append(intent.then)
     return parts
 

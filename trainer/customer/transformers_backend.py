@@ -37,9 +37,12 @@ CONCEDES = re.compile(
     r"i (guess|suppose) you'?re right|ok(ay)?,? (i|you)'?re right|true|sure|of course|i understand)\b",
     re.IGNORECASE,
 )
-# A first sentence may be a short reaction ("My fault?"), which sits further from the whole
-# intent than a full line does: it is judged at half the whole-line bars.
-FIRST_SENTENCE_SLACK = 0.5
+FIRST_SENTENCE_FLOOR = MIN_ON_TOPIC
+"""A first sentence must be this close (MiniLM cosine) to what the line means (reaction,
+answer, stage line) or to the stage goal, else the reacting script speaks instead. Judged
+blind on held-out situations (models/README.md), the tuned model's lines that fall below it
+were mostly garbled; without the floor the model wrote 100% of lines and 13% were judged
+natural."""
 
 
 def turn_seed(ctx: CustomerContext) -> int:
@@ -64,6 +67,7 @@ class TransformersCustomer(CustomerBackend):
     ):
         self.model_ref = model
         self.tuned = tuned
+        self.first_sentence_floor = FIRST_SENTENCE_FLOOR
         self.sampling = sampling or Sampling()
         self.reranker = Reranker(embed)
         self.loaded: Any = None
@@ -123,9 +127,9 @@ class TransformersCustomer(CustomerBackend):
             scores = []
             for text in texts:
                 r = by_text[text]
-                drift = r.on_topic < MIN_ON_TOPIC * FIRST_SENTENCE_SLACK
-                nobody = r.related < MIN_RELATED * FIRST_SENTENCE_SLACK
-                scores.append(float("-inf") if drift and nobody else r.score)
+                drift = r.on_topic < self.first_sentence_floor
+                nobody = r.related < MIN_RELATED
+                scores.append(float("-inf") if drift or nobody else r.score)
             return scores
 
         return rank
@@ -172,15 +176,19 @@ class TransformersCustomer(CustomerBackend):
         text = generated.texts[0] if generated.texts else ""
         source = "model"
         if not text or len(text.split()) < 2:
-            # Nothing passed, or only a word: the scripted line, which reacts the same way.
+            # Nothing passed, or only a word ("Okay."): the scripted line, which reacts the
+            # same way. A word already on screen stays; the script carries on after it.
             fallback = scripted_text(ctx, intent)
             if text:
-                stream_words(" " + fallback, on_chunk)
-                text = f"{text} {fallback}"
-                source = "script"
+                rest = fallback
+                if rest.lower().startswith(text.lower().rstrip(".!?")):
+                    rest = rest[len(text.rstrip(".!?")) :].lstrip(" .,!?")
+                stream_words(" " + rest, on_chunk)
+                text = f"{text} {rest}".strip()
             else:
                 stream_words(fallback, on_chunk)
-                text, source = fallback, "script"
+                text = fallback
+            source = "script"
             if not first_out:
                 first_out.append((time.perf_counter() - start) * 1000)
         return CustomerLine(
