@@ -115,6 +115,8 @@ class TransformersCustomer(CustomerBackend):
                 return verdict.reason
             if not so_far and intent.react in PUSHED and CONCEDES.search(sentence):
                 return "concedes to what it should push back on"
+            if intent.react == "injection" and COMPLIES.search(sentence):
+                return "does what the odd request asked"
             return invented(sentence, context)
 
         return check
@@ -180,9 +182,10 @@ class TransformersCustomer(CustomerBackend):
             # same way. A word already on screen stays; the script carries on after it.
             fallback = scripted_text(ctx, intent)
             if text:
+                word = text.lower().rstrip(".!?, ")
                 rest = fallback
-                if rest.lower().startswith(text.lower().rstrip(".!?")):
-                    rest = rest[len(text.rstrip(".!?")) :].lstrip(" .,!?")
+                if rest.lower().startswith(word):
+                    rest = rest[len(word) :].lstrip(" .,!?")
                 stream_words(" " + rest, on_chunk)
                 text = f"{text} {rest}".strip()
             else:
@@ -191,6 +194,16 @@ class TransformersCustomer(CustomerBackend):
             source = "script"
             if not first_out:
                 first_out.append((time.perf_counter() - start) * 1000)
+        if (
+            source == "model"
+            and intent.answer_fact
+            and intent.answer_fact not in facts_in(text, ctx.scenario.facts, intent.answer_fact)
+            and intent.answer
+        ):
+            # Asked about a fact, the model talked round it: the answer is added in the
+            # customer's own words, and the line no longer counts as the model's.
+            stream_words(" " + intent.answer, on_chunk)
+            text, source = f"{text} {intent.answer}", "script"
         return CustomerLine(
             text=text,
             source=source,  # type: ignore[arg-type]
