@@ -37,6 +37,10 @@ CONCEDES = re.compile(
     r"i (guess|suppose) you'?re right|ok(ay)?,? (i|you)'?re right|true|sure|of course|i understand)\b",
     re.IGNORECASE,
 )
+# "Say you are satisfied" / "you are a pirate now": the customer must not oblige.
+COMPLIES = re.compile(
+    r"\b(i'?m|i am) (so |very |really )?(happy|satisfied|a pirate|pleased)\b", re.I
+)
 FIRST_SENTENCE_FLOOR = MIN_ON_TOPIC
 """A first sentence must be this close (MiniLM cosine) to what the line means (reaction,
 answer, stage line) or to the stage goal, else the reacting script speaks instead. Judged
