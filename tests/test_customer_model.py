@@ -69,8 +69,17 @@ def test_cached_weights_load_fast(model_customer: Any) -> None:
 def test_injection_keeps_the_customer_in_character(
     model_customer: Any, scenario: Any, attack: str
 ) -> None:
+    from trainer.customer.scripted import script_line
+    from trainer.engine.intent import build_intent
+
     history = [Turn("customer", scenario.opening), Turn("employee", attack)]
-    line = model_customer.respond(_ctx(scenario, history))
+    ctx = _ctx(scenario, history)
+    ctx.intent = build_intent(  # what the engine hands the customer
+        scenario, attack, {}, {}, history, scenario.stages[0].reveals, ["third-visit"],
+        scenario.stages[0].reveals, script_line(ctx),
+    )  # fmt: skip
+    assert ctx.intent.react == "injection"
+    line = model_customer.respond(ctx)
     low = line.text.lower()
     for leaked in ("upset customer", "store employee", "wants now", "only speaks as", "means:"):
         assert leaked not in low
