@@ -96,6 +96,7 @@ def test_doctor_on_this_install_passes(capsys: pytest.CaptureFixture[str]) -> No
         "python",
         "torch",
         "customer model",
+        "customer adapter",
         "grader model",
         "model cache",
         "data dir",
@@ -107,3 +108,17 @@ def test_doctor_on_this_install_passes(capsys: pytest.CaptureFixture[str]) -> No
     assert "SmolLM2-135M-Instruct" in lines[2] and "49152-token vocabulary" in lines[2]
     assert "384-dim embeddings" in lines[3]
     assert "Loading weights" not in captured.err
+
+
+def test_the_adapter_check_passes_on_the_shipped_adapter_and_fails_on_a_broken_one(
+    tmp_path: Path,
+) -> None:
+    from trainer.commands.doctor import check_adapter
+
+    assert check_adapter().ok
+    (tmp_path / "adapter_config.json").write_text("{}")
+    (tmp_path / "adapter_model.safetensors").write_bytes(b"not safetensors")
+    broken = check_adapter(tmp_path)
+    assert not broken.ok and "cannot read" in broken.detail and broken.fix
+    missing = check_adapter(tmp_path / "nowhere")
+    assert not missing.ok and "untuned" in missing.detail

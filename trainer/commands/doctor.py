@@ -162,6 +162,37 @@ def check_embedder(package: str = EMBEDDER_PACKAGE) -> Check:
     return Check("grader model", dims > 0, f"{model_dir} ({dims}-dim embeddings)")
 
 
+def check_adapter(folder: Path | None = None) -> Check:
+    """The customer's LoRA adapter: shipped, readable, and shaped for the bundled model."""
+    import json
+
+    folder = folder or locations.package_data("customer", "adapter")
+    fix = "reinstall empathy-trainer (the adapter ships inside the package)"
+    weights = folder / "adapter_model.safetensors"
+    config = folder / "adapter_config.json"
+    if not weights.is_file() or not config.is_file():
+        return Check(
+            "customer adapter", False, f"missing in {folder} (the customer runs untuned)", fix
+        )
+    try:
+        from safetensors import safe_open
+
+        settings = json.loads(config.read_text(encoding="utf-8"))
+        with safe_open(str(weights), framework="pt") as fh:
+            names = list(fh.keys())
+    except Exception as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return Check("customer adapter", False, f"cannot read {weights}: {reason}", fix)
+    if not names or "SmolLM2-135M" not in str(settings.get("base_model_name_or_path", "")):
+        return Check("customer adapter", False, f"{folder} is not an adapter for SmolLM2-135M", fix)
+    size = weights.stat().st_size / 1e6
+    return Check(
+        "customer adapter",
+        True,
+        f"{folder.name}: LoRA r={settings.get('r')}, {len(names)} tensors, {size:.1f} MB",
+    )
+
+
 def check_writable(name: str, folder: Callable[[], Path], env: str) -> Check:
     """Can we create a file in the folder `folder()` returns (creating it if needed)?"""
     try:
@@ -225,6 +256,7 @@ def run_checks(
         check_python,
         check_torch,
         lambda: check_customer_model(customer_package),
+        check_adapter,
         lambda: check_embedder(embedder_package),
         lambda: check_writable(
             "model cache", locations.model_cache_dir, "EMPATHY_TRAINER_MODEL_CACHE"
