@@ -106,7 +106,7 @@ def test_doctor_on_this_install_passes(capsys: pytest.CaptureFixture[str]) -> No
     assert [line.split(":", 1)[0] for line in lines[:-1]] == [f"✓ {n}" for n in names]
     assert lines[-1] == "All good."
     assert "SmolLM2-135M-Instruct" in lines[2] and "49152-token vocabulary" in lines[2]
-    assert "384-dim embeddings" in lines[3]
+    assert "LoRA r=16" in lines[3] and "384-dim embeddings" in lines[4]
     assert "Loading weights" not in captured.err
 
 
