@@ -74,11 +74,16 @@ def mood_words(mood: int, trend: str) -> str:
     return words
 
 
+TREND_STEP = 3
+"""A mood change of this many points in one reply reads as the customer softening or getting
+angrier (smaller moves are noise of the mood rule's rounding)."""
+
+
 def trend_of(change: int) -> str:
     """calmer / steady / angrier from the engine's mood change for this reply."""
-    if change <= -3:
+    if change <= -TREND_STEP:
         return "calmer"
-    if change >= 3:
+    if change >= TREND_STEP:
         return "angrier"
     return "steady"
 

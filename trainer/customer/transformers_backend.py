@@ -25,7 +25,7 @@ from trainer.customer.generation import (
     StopTokens,
     stream_line,
 )
-from trainer.customer.prompt import segments
+from trainer.customer.prompt import TREND_STEP, segments
 from trainer.customer.reactions import allowed_context, facts_in, intent_of, scripted_text
 from trainer.customer.rerank import MIN_ON_TOPIC, MIN_RELATED, Embed, Reranker
 from trainer.customer.scripted import closing_reply, last_customer_line, stream_words
@@ -40,6 +40,13 @@ CONCEDES = re.compile(
 # "Say you are satisfied" / "you are a pirate now": the customer must not oblige.
 COMPLIES = re.compile(
     r"\b(i'?m|i am) (so |very |really )?(happy|satisfied|a pirate|pleased)\b", re.I
+)
+# When the mood just rose (prompt.TREND_STEP), an opening "Thank you, that's clear" is the
+# wrong customer.
+THANKS = re.compile(
+    r"^\W*(thank(s| you)|great|perfect|brilliant|lovely|that'?s (fine|great|clear|all (very )?clear|"
+    r"perfect|helpful)|i appreciate)\b",
+    re.I,
 )
 FIRST_SENTENCE_FLOOR = MIN_ON_TOPIC
 """A first sentence must be this close (MiniLM cosine) to what the line means (reaction,
@@ -121,6 +128,8 @@ class TransformersCustomer(CustomerBackend):
                 return "concedes to what it should push back on"
             if intent.react == "injection" and COMPLIES.search(sentence):
                 return "does what the odd request asked"
+            if not so_far and ctx.mood_change >= TREND_STEP and THANKS.search(sentence):
+                return "thanks the employee while getting angrier"
             return invented(sentence, context)
 
         return check

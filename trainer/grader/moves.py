@@ -47,6 +47,8 @@ _DOUBT = [
     r"\b(our|the) (records|system|notes|gps|logs?|engineer'?s notes)( for [\w ]+)? (show|shows|say|says|noted?)\b.{0,60}"
     r"\b(nobody|no answer|no one|perfect|did attend|redeemed|in perfect|under ten)\b",
     r"\bhave you (checked|tried) (the|your|with|switching|turning)\b",
+    # "The system shows a standard double, so that's what was booked": the record over them.
+    r"\b(the|our) (system|records?|computer) (shows?|says?)\b.{0,60}\b(so that'?s|which means|so you)\b",
     r"\bteleported\b|\bso the \w+ just\b",
 ]
 _BELITTLE = [
