@@ -198,3 +198,35 @@ def test_kill_9_then_resume_loses_nothing(
     assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
     roles = [t["role"] for t in out["turns"]]
     assert roles == ["customer", "employee"] * 16 + ["customer"]
+
+
+def test_no_save_keeps_the_run_out_of_the_database(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    replies = write(tmp_path / "r.txt", [GOOD[0]])
+    db = f"sqlite:///{tmp_path / 'team.db'}"
+    out, _ = run_json(capsys, "--scenario", "retail-laptop-repair", "--replies", str(replies),
+                      "--no-save", "--db", db, "--trainee", "ann")  # fmt: skip
+    assert out["session_id"].startswith("unsaved-") and len(out["turns"]) == 3
+    code, listed, _ = run_cli(capsys, "sessions", "list", "--json", "--db", db)
+    assert code == 0 and json.loads(listed) == []
+    code, _, err = run_cli(capsys, "run", "--scenario", "retail-laptop-repair", "--replies",
+                           str(replies), "--no-save", "--resume", "--db", db)  # fmt: skip
+    assert code == 2 and "--no-save" in err and err.count("\n") == 1
+
+
+def test_explain_says_why_the_stage_and_mood_moved(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    replies = write(tmp_path / "r.txt", [DISMISSIVE[0], GOOD[0]])
+    out, _ = run_json(capsys, "--scenario", "retail-laptop-repair", "--replies", str(replies),
+                      "--explain", "--no-save")  # fmt: skip
+    first, second = out["explain"]["replies"]
+    assert first["mood"]["after"] > first["mood"]["before"] and first["mood"]["reasons"]
+    assert not first["stage"]["advanced"] and any("<" in c for c in first["stage"]["conditions"])
+    assert second["mood"]["after"] < second["mood"]["before"]
+    assert out["explain"]["ending"], "an unfinished run says what stands in the way"
+    code, text, _ = run_cli(capsys, "run", "--customer", "scripted", "--scenario",
+                            "retail-laptop-repair", "--replies", str(replies), "--explain",
+                            "--no-save")  # fmt: skip
+    assert code == 0 and "why: mood" in text and "Why it ended this way:" in text

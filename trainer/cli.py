@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, help="make customer lines reproducible")
     p.add_argument("--trainee", metavar="NAME")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--explain", action="store_true", help="say why the mood and stage moved, and the ending"
+    )
+    p.add_argument(
+        "--no-save", action="store_true", help="keep this run out of the sessions database"
+    )
     _with(p, _db, _customer, _grader, _scenarios_dir)
     p = sub.add_parser("grade", help="score replies from JSON Lines (FILE or stdin)")
     p.add_argument("file", nargs="?", default="-", metavar="FILE|-")
@@ -132,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", choices=["customer", "grader"])
     p.add_argument("--json", action="store_true")
     _with(p, _customer, _grader)
-    sub.add_parser("doctor", help="check the installation and say how to fix problems")
+    p = sub.add_parser("doctor", help="check the installation and say how to fix problems")
+    _db(p)  # which database to check (default: the config's, else the local one)
     return parser
 
 

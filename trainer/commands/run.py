@@ -96,6 +96,16 @@ def _print_turn(turn: TurnRow) -> None:
         print(f"      tip: {turn.tip}", flush=True)
 
 
+def _print_explanation(why: dict[str, Any]) -> None:
+    mood, stage, customer = why["mood"], why["stage"], why["customer"]
+    reasons = ", ".join(mood["reasons"]) or "no strong signal either way"
+    print(f"      why: mood {mood['before']} -> {mood['after']} ({reasons})")
+    moved = "moved to" if stage["advanced"] else "stays in"
+    print(f"      why: {moved} stage {stage['now']}: {'; '.join(stage['conditions'])}")
+    answered = f", answering with {customer['answered']!r}" if customer["answered"] else ""
+    print(f"      why: the customer reacted to {customer['reacted_to']}{answered}", flush=True)
+
+
 def _skip_answered(replies: list[Reply], answered: list[str]) -> list[Reply]:
     """On --resume with the same file, lines already answered are not sent again."""
     texts = [r.text for r in replies[: len(answered)]]
@@ -107,9 +117,23 @@ def _skip_answered(replies: list[Reply], answered: list[str]) -> list[Reply]:
 def main(args: argparse.Namespace) -> int:
     from trainer.engine.session import Session
 
+    if getattr(args, "no_save", False) and args.resume:
+        raise UserError("--no-save cannot --resume: an unsaved run leaves nothing to resume", 2)
     replies = read_replies(args.replies)
     scenario = common.load_scenario(args, args.scenario)
-    store = common.open_store(args)
+    scratch = None
+    if getattr(args, "no_save", False):
+        import tempfile
+
+        from trainer.store import open_store
+
+        # A throwaway database: the engine commits every turn as usual, nothing is kept.
+        scratch = tempfile.TemporaryDirectory(prefix="empathy-trainer-unsaved-")
+        store = open_store(f"sqlite:///{Path(scratch.name) / 'run.db'}")
+    else:
+        store = common.open_store(args)
+    explain = bool(getattr(args, "explain", False))
+    explained: list[dict[str, Any]] = []
     trainee = common.trainee(args)
     live = not args.json
     try:
@@ -140,7 +164,8 @@ def main(args: argparse.Namespace) -> int:
         else:
             session = Session.start(scenario, trainee, store, grader, customer, seed=args.seed)
             if live:
-                print(f"Session {session.id}: {scenario.title}")
+                shown = f"unsaved-{session.id}" if scratch is not None else session.id
+                print(f"Session {shown}: {scenario.title}")
                 _print_turn(session.opening)
         unused: list[Reply] = []
         for i, reply in enumerate(replies):
@@ -150,6 +175,11 @@ def main(args: argparse.Namespace) -> int:
             exchange = session.submit(reply.text, on_graded=_print_turn if live else None)
             if live:
                 _print_turn(exchange.customer)
+            if explain:
+                why = session.explain_last()
+                explained.append(why)
+                if live:
+                    _print_explanation(why)
         if unused:
             print(
                 f"empathy-trainer: warning: the conversation ended ({session.outcome}) before "
@@ -157,9 +187,10 @@ def main(args: argparse.Namespace) -> int:
                 f"{unused[0].line}",
                 file=sys.stderr,
             )
+        session_id = f"unsaved-{session.id}" if scratch is not None else session.id
         if args.json:
-            out = {
-                "session_id": session.id,
+            out: dict[str, Any] = {
+                "session_id": session_id,
                 "scenario": scenario.id,
                 "trainee": session.trainee,
                 "outcome": session.outcome if session.finished else None,
@@ -167,15 +198,23 @@ def main(args: argparse.Namespace) -> int:
                 "unused_replies": len(unused),
                 "mood": session.mood,
             }
+            if explain:
+                out["explain"] = {"replies": explained, "ending": session.explain_ending()}
             print(json.dumps(out, ensure_ascii=False))
         else:
             print()
-            if not session.finished:
+            if not session.finished and scratch is None:
                 print(
                     f"The replies ran out before the conversation ended; continue with "
                     f"`empathy-trainer run --resume --scenario {scenario.id} --replies FILE`."
                 )
             print(session.debrief().as_text())
+            if explain:
+                print("Why it ended this way: " + "; ".join(session.explain_ending()))
+            if scratch is not None:
+                print(f"Not saved (--no-save): session {session_id}")
         return 0
     finally:
         store.close()
+        if scratch is not None:
+            scratch.cleanup()

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 from trainer.scenarios import Fact, Scenario, Stage
 from trainer.store import TurnRow, averages
@@ -86,11 +85,6 @@ class Debrief:
     mood_path: list[int]
     replies: int
     hints_used: int
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["unused_facts"] = [{"id": f.id, "text": f.text} for f in self.unused_facts]
-        return data
 
     def as_text(self) -> str:
         """A plain-text debrief for the terminal."""

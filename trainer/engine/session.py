@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from trainer.customer.base import CustomerBackend, CustomerContext, LineIntent, OnChunk
 from trainer.customer.reactions import facts_in
@@ -400,6 +401,29 @@ class Session:
         """The trainee stops early: the session is closed without an outcome."""
         if not self.finished:
             self._finish(self._state.outcome)
+
+    def explain_last(self) -> dict[str, Any]:
+        """Why the last exchange went as it did (`run --explain`)."""
+        from trainer.engine.explain import explain_reply
+
+        employee = next(t for t in reversed(self._turns) if t.role == "employee")
+        customer = self._turns[-1] if self._turns[-1].role == "customer" else None
+        before = next(s for s in self.scenario.stages if s.id == employee.stage_id)
+        return explain_reply(
+            self.scenario,
+            before,
+            self.stage,
+            employee.scores or {},
+            self.last_step,
+            self._state,
+            customer.intent if customer else None,
+        )
+
+    def explain_ending(self) -> list[str]:
+        """Why the conversation resolved, or what stood in the way."""
+        from trainer.engine.explain import explain_ending
+
+        return explain_ending(self.scenario, self._state, self.outcome)
 
     def debrief(self) -> Debrief:
         """What went well, what to try instead, and how the customer's mood went."""

@@ -6,7 +6,6 @@ load in a thread worker after the first paint.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -194,10 +193,3 @@ def build_app(
         theme=theme,
         quick_exit=quick_exit,
     )
-
-
-def library_from(dirs: list[Path]) -> Library:
-    """Load the scenario library shown on the home screen."""
-    from trainer.scenarios import load_library
-
-    return load_library(dirs)

@@ -29,13 +29,6 @@ class ModelsReady(Message):
 
 
 @dataclass
-class LoadFailed(Message):
-    """A model or the database could not be loaded; `error` is one user-facing line."""
-
-    error: str
-
-
-@dataclass
 class HomeData(Message):
     """The trainee's recent sessions, unseen coach notes and latest unfinished session."""
 

@@ -1,0 +1,84 @@
+"""Why the conversation moved as it did: per reply and at the end (`run --explain`).
+
+Reads only what the engine already decided (the stored turns, the mood step, the state), so
+the explanation is the same on resume and never disagrees with what happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from trainer.engine.mood import MoodStep
+from trainer.engine.rules import State
+from trainer.scenarios import Scenario, Stage
+
+
+def stage_conditions(stage: Stage, scores: Mapping[str, int], state: State) -> list[str]:
+    """Each of the stage's advance conditions, met or not, in words."""
+    when = stage.advance_when
+    out = []
+    for dim, need in when.min_scores.items():
+        got = scores.get(dim, 0)
+        out.append(f"{dim} {got} {'>=' if got >= need else '<'} {need}")
+    if when.apology:
+        out.append("a sincere apology " + ("made" if state.apologized else "not made yet"))
+    if when.offer:
+        out.append("a concrete offer " + ("made" if state.offered else "not made yet"))
+    if when.max_turns is not None:
+        out.append(f"moves on anyway after {when.max_turns} replies in the stage")
+    return out
+
+
+def explain_reply(
+    scenario: Scenario,
+    stage_before: Stage,
+    stage_after: Stage,
+    scores: Mapping[str, int],
+    step: MoodStep | None,
+    state: State,
+    intent: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """One reply: the mood move and its reasons, the stage decision, what the customer did."""
+    advanced = stage_after.id != stage_before.id
+    return {
+        "mood": {
+            "before": step.before if step else None,
+            "after": step.after if step else None,
+            "reasons": list(step.reasons) if step else [],
+        },
+        "stage": {
+            "was": stage_before.id,
+            "now": stage_after.id,
+            "advanced": advanced,
+            "conditions": stage_conditions(stage_before, scores, state),
+        },
+        "customer": {
+            "reacted_to": (intent or {}).get("react"),
+            "answered": (intent or {}).get("answer"),
+        },
+    }
+
+
+def explain_ending(scenario: Scenario, state: State, outcome: str | None) -> list[str]:
+    """Why the conversation resolved, or what stood in the way."""
+    ending = scenario.ending
+    if outcome == "resolved":
+        return [f"resolved: mood {state.mood} <= {ending.resolve_at} and every requirement held"]
+    if outcome == "walked_out":
+        return [f"walked out: mood {state.mood} reached {ending.walkout_at}"]
+    why = []
+    if state.mood > ending.resolve_at:
+        why.append(f"mood {state.mood} is above the resolve mark {ending.resolve_at}")
+    needs = ending.requires
+    if "apology" in needs and not state.apologized:
+        why.append("no sincere apology yet (required)")
+    if "offer" in needs and not state.offered:
+        why.append("no concrete offer yet (required)")
+    if "all_stages" in needs:
+        missing = [s.id for s in scenario.stages if s.id not in state.completed]
+        if missing:
+            why.append(f"stages not completed: {', '.join(missing)} (required)")
+    if outcome == "out_of_turns":
+        why.insert(0, f"out of turns after {ending.max_turns} replies")
+    return why or ["not decided yet"]
