@@ -271,3 +271,17 @@ def test_customer_lines_are_encoded_before_the_reply_is_graded(
     reply = "A fresh reply nobody has written before. It talks about a Thursday pickup."
     session.grade(reply)
     assert set(grader.encoder._phrases) - before == {c.text for c in clauses(reply)}
+
+
+def test_a_blaming_or_dismissive_reply_is_never_the_best(
+    scenario: Any, store: Any, grader: Any, scripted_customer: Any
+) -> None:
+    """Real use: a walk-out session's debrief named "Calm down, it's just a bag... Next
+    please." as the best reply."""
+    session = Session.start(scenario, "bo", store, grader, scripted_customer, seed=2)
+    for reply in ["Calm down, it's just a laptop. Next please.", "That's your own fault."]:
+        if session.outcome is None:
+            session.submit(reply)
+    debrief = session.debrief()
+    assert debrief.best is None, debrief.best
+    assert debrief.weakest is not None

@@ -140,12 +140,21 @@ def _moment(turn: TurnRow, best: bool, scenario: Scenario) -> Moment:
     return moment
 
 
+HARMFUL_SIGNALS = ("blamed", "dismissive", "sarcastic", "hostile", "doubt", "belittle", "policy")
+"""A reply that did any of these is never held up as the best one, however it scored."""
+
+
+def may_be_best(turn: TurnRow) -> bool:
+    return not any((turn.signals or {}).get(s) for s in HARMFUL_SIGNALS)
+
+
 def build_debrief(
     scenario: Scenario, turns: list[TurnRow], revealed: list[Fact], outcome: str | None
 ) -> Debrief:
     """Summarise non-retracted `turns`; `revealed` are the facts the customer has given."""
     graded = [t for t in turns if t.role == "employee" and t.scores]
-    best = max(graded, key=_mean) if graded else None
+    praised = [t for t in graded if may_be_best(t)]
+    best = max(praised, key=_mean) if praised else None
     weakest = min(graded, key=_mean) if graded else None
     used = {fid for t in graded for fid in t.facts_used or []}
     path = [scenario.customer.mood] + [t.mood for t in graded if t.mood is not None]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from trainer.engine.coaching import Moment
+from trainer.engine.coaching import Moment, may_be_best
 from trainer.engine.coaching import build_debrief as engine_debrief
 from trainer.engine.rules import State
 from trainer.errors import TrainerError
@@ -149,9 +149,9 @@ def build_debrief(
         hints_used=sum(1 for t in live if t.role == "employee" and t.hint_used),
         retracted=retracted,
     )
-    if replies:
-        best = max(replies, key=lambda t: (reply_mean(t) or 0.0, -t.idx))
-        worst = min(replies, key=lambda t: (reply_mean(t) or 0.0, t.idx))
+    praised = [t for t in replies if may_be_best(t)]
+    best = max(praised, key=lambda t: (reply_mean(t) or 0.0, -t.idx)) if praised else None
+    if best is not None:
         strong = max(DIMENSIONS, key=lambda d: (best.scores or {}).get(d, 0))
         debrief.best = ReplyPick(
             idx=best.idx,
@@ -159,6 +159,8 @@ def build_debrief(
             mean=round(reply_mean(best) or 0.0, 1),
             reason=(best.evidence or {}).get(strong) or f"strongest on {strong}",
         )
+    if replies:
+        worst = min(replies, key=lambda t: (reply_mean(t) or 0.0, t.idx))
         if worst is not best:
             weak = min(DIMENSIONS, key=lambda d: (worst.scores or {}).get(d, 100))
             debrief.weakest = ReplyPick(

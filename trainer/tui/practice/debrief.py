@@ -90,10 +90,19 @@ class DebriefScreen(Screen[None]):
             yield ScoreBars(d.averages, id="debrief-bars")
             if series.replies:
                 yield TurnChart(series, id="debrief-chart")
-            yield Static(
-                highlight("Your best reply", d.best, self._number(d.best)), id="debrief-best"
+            if d.best is None and d.replies:
+                yield Static(
+                    "No reply to hold up: each one blamed, brushed off or doubted the customer.",
+                    id="debrief-best",
+                    markup=False,
+                )
+            else:
+                yield Static(
+                    highlight("Your best reply", d.best, self._number(d.best)), id="debrief-best"
+                )
+            weakest = (
+                d.weakest if d.weakest and (not d.best or d.weakest.idx != d.best.idx) else None
             )
-            weakest = d.weakest if d.weakest and d.best and d.weakest.idx != d.best.idx else None
             if weakest is not None:
                 yield Static(
                     highlight("Your weakest reply", weakest, self._number(weakest)),
