@@ -197,7 +197,7 @@ class TransformersCustomer(CustomerBackend):
             if text:
                 word = text.lower().rstrip(".!?, ")
                 rest = fallback
-                if rest.lower().startswith(word):
+                if re.match(rf"{re.escape(word)}\b", rest.lower()):  # "No." + "No, ..." once
                     rest = rest[len(word) :].lstrip(" .,!?")
                 stream_words(" " + rest, on_chunk)
                 text = f"{text} {rest}".strip()
