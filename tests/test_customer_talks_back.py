@@ -15,13 +15,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import numpy as np
 import pytest
 
+from tests.test_customer_model import _calmness
 from trainer.customer import CustomerContext
 from trainer.customer.filter import invented
 from trainer.customer.reactions import allowed_context
-from trainer.customer.rerank import default_embed
 from trainer.customer.scripted import script_line
 from trainer.engine.intent import build_intent
 from trainer.types import Turn
@@ -91,14 +90,6 @@ def test_a_blamed_customer_pushes_back(raw_customer: Any, scenario: Any) -> None
     )
     pushed = [t for t in _model_lines(lines) if PUSHBACK.search(t)]
     assert len(pushed) >= 4, [(x.source, x.text) for x in lines]
-
-
-def _calmness(texts: list[str], scenario: Any) -> float:
-    embed = default_embed()
-    calm = " ".join(s for st in scenario.stages for s in st.calmer_lines)
-    angry = " ".join(s for st in scenario.stages for s in st.angrier_lines)
-    vecs = embed([calm, angry, *texts])
-    return float(np.mean(vecs[2:] @ vecs[0] - vecs[2:] @ vecs[1]))
 
 
 def test_an_apology_with_an_offer_calms_and_is_mentioned(raw_customer: Any, scenario: Any) -> None:

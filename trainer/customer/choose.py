@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from trainer.customer.base import CustomerContext
 from trainer.customer.filter import check_line, overlap, trim_to_sentence
 from trainer.customer.rerank import MIN_ON_TOPIC, MIN_RELATED, Ranked, Reranker
-from trainer.customer.scripted import last_customer_line
+from trainer.customer.scripted import last_customer_line, last_employee_line
 
 
 @dataclass
@@ -18,13 +18,6 @@ class Choice:
     candidates: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
     ranked: list[Ranked] = field(default_factory=list)
-
-
-def last_employee_line(ctx: CustomerContext) -> str | None:
-    for turn in reversed(ctx.history):
-        if turn.role == "employee":
-            return turn.text
-    return None
 
 
 def choose(ctx: CustomerContext, intent: str, raw: Sequence[str], reranker: Reranker) -> Choice:

@@ -92,7 +92,8 @@ def scripted_text(ctx: CustomerContext, intent: LineIntent) -> str:
     return " ".join(p.strip() for p in scripted_parts(ctx, intent))
 
 
-def _hit(keyword: str, low: str) -> bool:
+def keyword_in(keyword: str, low: str) -> bool:
+    """Whether a coach's keyword occurs in lowercased `low` as a whole word or phrase."""
     return re.search(rf"(?<!\w){re.escape(keyword.lower())}(?!\w)", low) is not None
 
 
@@ -103,7 +104,7 @@ def facts_in(text: str, facts: Sequence[Fact], answered: str | None = None) -> l
     found = []
     for fact in facts:
         says = (fact.says or "").lower().strip(" .!")
-        hits = sum(1 for k in fact.keywords if _hit(k, low))
+        hits = sum(1 for k in fact.keywords if keyword_in(k, low))
         need = 1 if fact.id == answered else min(2, max(1, len(fact.keywords)))
         if (says and says in low) or (fact.keywords and hits >= need):
             found.append(fact.id)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from trainer.customer.base import CustomerContext, CustomerError
-from trainer.customer.scripted import mood_tone
+from trainer.customer.scripted import last_employee_line, mood_tone
 
 Embed = Callable[[list[str]], np.ndarray]
 
@@ -82,13 +82,6 @@ def fact_hits(text: str, keywords: Sequence[str]) -> int:
     return sum(bool(re.search(rf"\b{re.escape(k.lower())}", low)) for k in set(keywords))
 
 
-def _last_employee(ctx: CustomerContext) -> str | None:
-    for turn in reversed(ctx.history):
-        if turn.role == "employee":
-            return turn.text
-    return None
-
-
 class Reranker:
     """Scores candidates on intent and goal, coherence with the reply, mood, and specificity."""
 
@@ -109,7 +102,7 @@ class Reranker:
         tone = mood_tone(ctx)
         calm_ref = " ".join(stage.calmer_lines) or "Okay. Thank you, that helps."
         angry_ref = " ".join(stage.angrier_lines) or "Are you even listening to me?"
-        employee = _last_employee(ctx)
+        employee = last_employee_line(ctx)
         refs = [intent, stage.goal, calm_ref, angry_ref, GENERIC_REF, employee or stage.goal]
         vecs = _unit(self.embed([*refs, *candidates]))
         ref, cand = vecs[: len(refs)], vecs[len(refs) :]

@@ -38,6 +38,14 @@ def last_customer_line(ctx: CustomerContext) -> str | None:
     return None
 
 
+def last_employee_line(ctx: CustomerContext) -> str | None:
+    """What the employee just said (the line the customer is answering)."""
+    for turn in reversed(ctx.history):
+        if turn.role == "employee":
+            return turn.text
+    return None
+
+
 def ending_line(ctx: CustomerContext) -> str | None:
     """The scenario's closing line for a finished conversation, or None for a normal reply."""
     ending = ctx.scenario.ending

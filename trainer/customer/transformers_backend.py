@@ -28,7 +28,12 @@ from trainer.customer.generation import (
 from trainer.customer.prompt import TREND_STEP, segments
 from trainer.customer.reactions import allowed_context, facts_in, intent_of, scripted_text
 from trainer.customer.rerank import MIN_ON_TOPIC, MIN_RELATED, Embed, Reranker
-from trainer.customer.scripted import closing_reply, last_customer_line, stream_words
+from trainer.customer.scripted import (
+    closing_reply,
+    last_customer_line,
+    last_employee_line,
+    stream_words,
+)
 
 # Told it is their fault, doubted or lectured, an upset customer does not open by agreeing.
 PUSHED = ("blame", "doubt", "lecture", "dismissal", "hostility", "policy")
@@ -107,7 +112,7 @@ class TransformersCustomer(CustomerBackend):
 
     def _checker(self, ctx: CustomerContext, intent: LineIntent) -> Any:
         previous = last_customer_line(ctx)
-        employee = next((t.text for t in reversed(ctx.history) if t.role == "employee"), None)
+        employee = last_employee_line(ctx)
         earlier = [t.text for t in ctx.history if t.role == "customer"]
         keywords = [k for fact in ctx.scenario.facts for k in fact.keywords]
         context = allowed_context(ctx, intent)

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from trainer.customer.base import ANSWER_NOT_YET, ANSWER_UNKNOWN, LineIntent
+from trainer.customer.reactions import keyword_in
 from trainer.grader import moves
 from trainer.grader.text import content_stems
 from trainer.scenarios import Fact, Scenario
@@ -77,17 +78,13 @@ def _words(text: str) -> set[str]:
     return set(content_stems(text.lower()))
 
 
-def _keyword_hit(keyword: str, text: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(keyword.lower())}(?!\w)", text) is not None
-
-
 def match_fact(question: str, facts: Sequence[Fact]) -> Fact | None:
     """The fact a question is about, or None when nothing matches well enough."""
     low = question.lower()
     asked = _words(question)
     best: tuple[int, int, Fact] | None = None
     for order, fact in enumerate(facts):
-        hits = sum(1 for k in fact.keywords if _keyword_hit(k, low))
+        hits = sum(1 for k in fact.keywords if keyword_in(k, low))
         shared = len(asked & _words(f"{fact.text} {fact.says or ''}"))
         score = 2 * hits + shared
         if score >= MIN_FACT_MATCH and (best is None or score > best[0]):

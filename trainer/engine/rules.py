@@ -35,6 +35,16 @@ def _stage_facts(scenario: Scenario) -> set[str]:
     return {fid for stage in scenario.stages for fid in stage.reveals}
 
 
+def facts_open_at(scenario: Scenario, stage_index: int) -> list[str]:
+    """Fact ids the customer may give by stage `stage_index`: background no stage reveals,
+    then each stage's reveals up to and including that one."""
+    staged = _stage_facts(scenario)
+    ids = [f.id for f in scenario.facts if f.id not in staged]
+    for stage in scenario.stages[: stage_index + 1]:
+        ids += [fid for fid in stage.reveals if fid not in ids]
+    return ids
+
+
 @dataclass
 class State:
     """Where a conversation stands after some number of employee replies."""
@@ -56,10 +66,8 @@ class State:
     def initial(cls, scenario: Scenario) -> State:
         """Before any reply: the opening reveals the first stage's facts and any fact no
         stage reveals (background the customer gives straight away)."""
-        staged = _stage_facts(scenario)
         state = cls(mood=scenario.customer.mood)
-        state.revealed = [f.id for f in scenario.facts if f.id not in staged]
-        state._reveal(scenario.stages[0])
+        state.revealed = facts_open_at(scenario, 0)
         return state
 
     def _reveal(self, stage: Stage) -> None:
