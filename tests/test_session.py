@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from trainer.engine.mood import next_mood
+from trainer.engine.mood import CALM_CAP, RISE_CAP, next_mood
 from trainer.engine.session import Session, SessionStateError
 from trainer.scenarios import Customer
 from trainer.store import open_store
@@ -224,15 +224,33 @@ def test_mood_rule_is_deterministic_scaled_and_clamped() -> None:
     plain = Customer(name="A B", persona="p", voice="v", mood=50)
     good = dict.fromkeys(("listening", "acknowledgement", "apology", "personalization"), 90)
     bad = dict.fromkeys(good, 0)
-    assert next_mood(50, good, {}, plain) == next_mood(50, good, {}, plain)
-    assert next_mood(50, good, {}, calm).change == 2 * next_mood(50, good, {}, plain).change
-    assert next_mood(50, bad, {"blamed": True}, plain).change > next_mood(50, bad, {}, plain).change
+    assert next_mood(50, good, {}, plain, 3) == next_mood(50, good, {}, plain, 3)
+    fair = dict.fromkeys(good, 56)
+    assert next_mood(50, fair, {}, calm, 3).change == 2 * next_mood(50, fair, {}, plain, 3).change
     assert (
-        next_mood(50, bad, {"dismissive": True}, plain).change
-        > next_mood(50, bad, {}, plain).change
+        next_mood(50, bad, {"blamed": True}, plain, 3).change
+        > next_mood(50, bad, {}, plain, 3).change
     )
-    assert next_mood(95, bad, {"blamed": True}, plain).after == 100
-    assert next_mood(3, good, {"apologized": True}, plain).after == 0
+    assert (
+        next_mood(50, bad, {"dismissive": True}, plain, 3).change
+        > next_mood(50, bad, {}, plain, 3).change
+    )
+    assert next_mood(95, bad, {"blamed": True}, plain, 3).after == 100
+    assert next_mood(3, good, {"apologized": True}, plain, 3).after == 0
+
+
+def test_mood_step_is_capped_by_difficulty() -> None:
+    plain = Customer(name="A B", persona="p", voice="v", mood=80)
+    best = dict.fromkeys(("listening", "acknowledgement", "apology", "personalization"), 100)
+    signals = {"apologized": True, "offered_repair": True}
+    calming = [-next_mood(80, best, signals, plain, d).change for d in range(1, 6)]
+    assert calming == [CALM_CAP[d] for d in range(1, 6)]
+    assert calming == sorted(calming, reverse=True)
+    worst = dict.fromkeys(best, 0)
+    harm = {"blamed": True, "hostile": True, "dismissive": True}
+    step = next_mood(20, worst, harm, plain, 1)
+    assert step.change == RISE_CAP[1]
+    assert any("capped" in reason for reason in step.reasons)
 
 
 THREE = [

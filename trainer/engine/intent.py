@@ -6,7 +6,10 @@ then the stage's own line. The customer backend writes it from this intent; the 
 fallback builds it from the same parts, so a fallback line reacts too.
 
 Questions are matched to the scenario's facts by the facts' keywords and words. A fact whose
-stage has not come yet is not given away: the customer deflects (ANSWER_NOT_YET). A specific
+stage has not come yet, or whose gate (`reveal:`) still holds, is not given away: the
+customer deflects (ANSWER_NOT_YET). A question about an `asked`-gated fact is what opens it;
+an open question ("anything else?") gets the next unsaid fact of the stage, then an
+askable gated one. A specific
 question about something the scenario does not say gets ANSWER_UNKNOWN, so the customer says
 they don't know instead of inventing a number.
 """
@@ -98,13 +101,15 @@ def answer_for(
     open_ids: Sequence[str],
     said_ids: Sequence[str],
     stage_reveals: Sequence[str],
+    askable_ids: Sequence[str] = (),
 ) -> Answer:
-    """What the customer answers to `question` (ANSWER_* when they can't or won't)."""
+    """What the customer answers to `question` (ANSWER_* when they can't or won't).
+    `askable_ids` are gated facts a question about them would open now."""
     if _NAME_QUESTION.search(question):
         return Answer(f"It's {scenario.customer.name}.")
     fact = match_fact(question, scenario.facts)
     if fact is not None:
-        if fact.id in open_ids:
+        if fact.id in open_ids or fact.id in askable_ids:
             return Answer(fact.says or fact.text, fact.id)
         return Answer(ANSWER_NOT_YET, fact.id)
     if _FEELING_QUESTION.search(question):
@@ -116,16 +121,24 @@ def answer_for(
         return (
             Answer(None)
             if not _OPEN_QUESTION.search(question)
-            else _next_fact(scenario, said_ids, stage_reveals)
+            else _next_fact(scenario, open_ids, said_ids, stage_reveals, askable_ids)
         )
     if _OPEN_QUESTION.search(question):
-        return _next_fact(scenario, said_ids, stage_reveals)
+        return _next_fact(scenario, open_ids, said_ids, stage_reveals, askable_ids)
     return Answer(ANSWER_UNKNOWN)
 
 
-def _next_fact(scenario: Scenario, said_ids: Sequence[str], stage_reveals: Sequence[str]) -> Answer:
-    """ "What happened?": the next thing this stage has to say that hasn't been said."""
-    for fid in stage_reveals:
+def _next_fact(
+    scenario: Scenario,
+    open_ids: Sequence[str],
+    said_ids: Sequence[str],
+    stage_reveals: Sequence[str],
+    askable_ids: Sequence[str],
+) -> Answer:
+    """ "What happened?": the next thing this stage has to say that hasn't been said, then a
+    gated fact that an honest open question earns."""
+    candidates = [fid for fid in stage_reveals if fid in open_ids]
+    for fid in [*candidates, *askable_ids]:
         if fid not in said_ids:
             found = scenario.fact(fid)
             return Answer(found.says or found.text, fid)
@@ -210,13 +223,16 @@ def build_intent(
     said_ids: Sequence[str],
     stage_reveals: Sequence[str],
     then: str,
+    askable_ids: Sequence[str] = (),
 ) -> LineIntent:
     """The intent of the customer's answer to `reply` (the stage line `then` comes last)."""
     found = moves.detect(reply)
     kind, detail = reaction(reply, scores, signals, found, _off_topic(reply, scenario, history))
     answer = Answer(None)
     if "question" in found and kind not in ("injection", "hostility", "small_talk"):
-        answer = answer_for(found["question"], scenario, open_ids, said_ids, stage_reveals)
+        answer = answer_for(
+            found["question"], scenario, open_ids, said_ids, stage_reveals, askable_ids
+        )
     return LineIntent(
         react=kind,
         detail=detail,

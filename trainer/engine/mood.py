@@ -11,7 +11,9 @@ After every employee reply:
    a dismissive reply by DISMISSIVE. Doubting their story (trust), talking down to them
    (tact) and hiding behind policy (conformity), the attitudes that make customers feel nobody
    cares, anger by DOUBT, BELITTLE and POLICY; an insult by HOSTILE.
-4. The result is rounded and clamped to 0-100.
+4. The step is capped by the scenario's difficulty (CALM_CAP down, RISE_CAP up), so one
+   good sentence never settles a hard conversation and one bad one rarely ends an easy one.
+5. The result is rounded and clamped to 0-100.
 
 Nothing else moves the mood, and the same inputs always give the same mood, so a session can
 be replayed exactly (resume, undo) from its stored turns.
@@ -42,6 +44,13 @@ BELITTLE = 8.0
 POLICY = 6.0
 """A rule with no way round it; the smallest step, because it is often true, just unhelpful."""
 HOSTILE = 20.0
+CALM_CAP = {1: 30, 2: 24, 3: 18, 4: 14, 5: 10}
+"""Most a reply can calm, by difficulty. At 3 and above a customer at the library's usual
+starting mood (60-75) needs at least two good replies to reach a resolve_at of 35, so one
+decent sentence cannot end it; an easy customer may settle in one, as easy ones do."""
+RISE_CAP = {1: 25, 2: 30, 3: 35, 4: 40, 5: 45}
+"""Most a reply can anger, by difficulty: an insult plus blame is about 35 before the cap; a
+hard customer walks out on that, an easy one gives the trainee another go."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +71,9 @@ def next_mood(
     scores: Mapping[str, int],
     signals: Mapping[str, bool],
     customer: Customer,
+    difficulty: int,
 ) -> MoodStep:
-    """Apply the mood rule to one graded reply."""
+    """Apply the mood rule to one graded reply (difficulty 1-5 sets the caps)."""
     values = [scores.get(d, 0) for d in DIMENSIONS]
     quality = (sum(values) / len(values) + max(values)) / 2
     calm, escalate = customer.calm_rate, customer.escalate_rate
@@ -97,5 +107,12 @@ def next_mood(
         if signals.get(signal):
             change += step * escalate
             reasons.append(reason)
+    calm_cap, rise_cap = CALM_CAP[difficulty], RISE_CAP[difficulty]
+    if change < -calm_cap:
+        change = -calm_cap
+        reasons.append(f"capped at -{calm_cap} for difficulty {difficulty}")
+    elif change > rise_cap:
+        change = rise_cap
+        reasons.append(f"capped at +{rise_cap} for difficulty {difficulty}")
     after = max(0, min(100, round(mood + change)))
     return MoodStep(before=mood, after=after, reasons=reasons)

@@ -35,14 +35,36 @@ def _stage_facts(scenario: Scenario) -> set[str]:
     return {fid for stage in scenario.stages for fid in stage.reveals}
 
 
-def facts_open_at(scenario: Scenario, stage_index: int) -> list[str]:
-    """Fact ids the customer may give by stage `stage_index`: background no stage reveals,
-    then each stage's reveals up to and including that one."""
+def facts_due_at(scenario: Scenario, stage_index: int) -> list[str]:
+    """Fact ids whose time has come by stage `stage_index`, gated or not: background no stage
+    reveals, then each stage's reveals up to and including that one."""
     staged = _stage_facts(scenario)
     ids = [f.id for f in scenario.facts if f.id not in staged]
     for stage in scenario.stages[: stage_index + 1]:
         ids += [fid for fid in stage.reveals if fid not in ids]
     return ids
+
+
+def facts_open_at(scenario: Scenario, stage_index: int) -> list[str]:
+    """Fact ids the customer may give unprompted by stage `stage_index`: those due, less the
+    gated ones (they open one by one, see State.open_gates)."""
+    gated = {f.id for f in scenario.facts if f.gated}
+    return [fid for fid in facts_due_at(scenario, stage_index) if fid not in gated]
+
+
+def gate_open(fact: Fact, mood: int, asked: bool) -> bool:
+    """Whether a gated fact's conditions hold now (all listed ones must)."""
+    reveal = fact.reveal
+    if reveal is None:
+        return True
+    if reveal.asked and not asked:
+        return False
+    return reveal.mood_below is None or mood < reveal.mood_below
+
+
+def _lists_conditions(stage: Stage) -> bool:
+    when = stage.advance_when
+    return bool(when.min_scores) or when.apology or when.offer
 
 
 @dataclass
@@ -61,6 +83,8 @@ class State:
     last_change: int = 0
     said: list[str] = field(default_factory=list)
     """Facts the customer has actually said, in order (what the trainee can know)."""
+    final_done: bool = False
+    """The final stage's conditions have held on a reply in it (what a resolution needs)."""
 
     @classmethod
     def initial(cls, scenario: Scenario) -> State:
@@ -68,18 +92,40 @@ class State:
         stage reveals (background the customer gives straight away)."""
         state = cls(mood=scenario.customer.mood)
         state.revealed = facts_open_at(scenario, 0)
+        state.open_gates(scenario)
         return state
 
-    def _reveal(self, stage: Stage) -> None:
+    def _reveal(self, scenario: Scenario, stage: Stage) -> None:
+        gated = {f.id for f in scenario.facts if f.gated}
         for fid in stage.reveals:
-            if fid not in self.revealed:
+            if fid not in self.revealed and fid not in gated:
                 self.revealed.append(fid)
 
+    def open_gates(self, scenario: Scenario) -> None:
+        """Open the trust-gated facts (no `asked`) whose mood condition now holds."""
+        for fid in self.askable(scenario, asked=False):
+            self.revealed.append(fid)
+
+    def askable(self, scenario: Scenario, asked: bool = True) -> list[str]:
+        """Gated facts that are due and whose gate a question (asked=True) or the mood alone
+        (asked=False) would open now."""
+        due = facts_due_at(scenario, self.stage_index)
+        by_id = {f.id: f for f in scenario.facts}
+        return [
+            fid
+            for fid in due
+            if fid not in self.revealed and by_id[fid].gated
+            and gate_open(by_id[fid], self.mood, asked)
+        ]  # fmt: skip
+
     def hear(self, fact_ids: list[str] | None) -> None:
-        """Record facts a customer line said."""
+        """Record facts a customer line said (a fact said is open from then on, whatever
+        let it out: an answer to a question opens its gate this way)."""
         for fid in fact_ids or []:
             if fid not in self.said:
                 self.said.append(fid)
+            if fid not in self.revealed:
+                self.revealed.append(fid)
 
     def stage(self, scenario: Scenario) -> Stage:
         return scenario.stages[self.stage_index]
@@ -110,23 +156,29 @@ class State:
         self.offered = self.offered or bool(signals.get("offered_repair"))
         stage = self.stage(scenario)
         met = self._conditions_met(stage, scores)
-        if met:
-            self.completed.add(stage.id)
+        last = self.stage_index == len(scenario.stages) - 1
+        if last:
+            # A final stage that lists no conditions is done after one reply in it.
+            self.final_done = self.final_done or met or not _lists_conditions(stage)
+            if self.final_done:
+                self.completed.add(stage.id)
         changed = False
         limit = stage.advance_when.max_turns
         out_of_stage_turns = limit is not None and self.stage_replies >= limit
-        if self.stage_index < len(scenario.stages) - 1 and (met or out_of_stage_turns):
+        if not last and (met or out_of_stage_turns):
+            # Left by whatever path the coach allowed: it counts for `all_stages`.
+            self.completed.add(stage.id)
             self.stage_index += 1
             self.stage_replies = 0
-            self._reveal(self.stage(scenario))
+            self._reveal(scenario, self.stage(scenario))
             changed = True
+        self.open_gates(scenario)
         self.outcome = self._end(scenario)
         return changed
 
     def _conditions_met(self, stage: Stage, scores: Mapping[str, int]) -> bool:
         when = stage.advance_when
-        listed = bool(when.min_scores) or when.apology or when.offer
-        if not listed:
+        if not _lists_conditions(stage):
             # Only max_turns (or nothing): the stage lasts max_turns replies, or one.
             return when.max_turns is None
         return (
@@ -139,7 +191,11 @@ class State:
         ending = scenario.ending
         if self.mood >= ending.walkout_at:
             return "walked_out"
-        if self.mood <= ending.resolve_at and self.requirements_met(scenario):
+        if (
+            self.mood <= ending.resolve_at
+            and self.requirements_met(scenario)
+            and (ending.early or self.final_done)
+        ):
             return "resolved"
         if self.replies >= ending.max_turns:
             return "out_of_turns"

@@ -149,7 +149,11 @@ class Session:
                 after = turn.mood
                 if after is None:  # rows written by other tools: recompute with the rule
                     after = next_mood(
-                        before, turn.scores or {}, turn.signals or {}, self.scenario.customer
+                        before,
+                        turn.scores or {},
+                        turn.signals or {},
+                        self.scenario.customer,
+                        self.scenario.difficulty,
                     ).after
                 self._stage_changed = self._state.apply(
                     self.scenario, turn.scores or {}, turn.signals or {}, after
@@ -271,7 +275,13 @@ class Session:
         )
         latency_ms = (time.perf_counter() - started) * 1000
         stage = self.stage
-        step = next_mood(self.mood, result.scores, result.signals, self.scenario.customer)
+        step = next_mood(
+            self.mood,
+            result.scores,
+            result.signals,
+            self.scenario.customer,
+            self.scenario.difficulty,
+        )
         self._stage_changed = self._state.apply(
             self.scenario, result.scores, result.signals, step.after
         )
@@ -354,6 +364,7 @@ class Session:
             said_ids=self._state.said,
             stage_reveals=self.stage.reveals,
             then=script_line(ctx),
+            askable_ids=self._state.askable(self.scenario),
         )
 
     def _finish(self, outcome: str | None) -> None:

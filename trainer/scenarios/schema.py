@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Sector = Literal["retail", "hospitality", "health care", "financial services", "travel", "other"]
 Dimension = Literal["listening", "acknowledgement", "apology", "personalization"]
@@ -46,6 +46,24 @@ class Customer(_Strict):
         return self.name.split()[0]
 
 
+class Reveal(_Strict):
+    """A gate on a fact: the customer keeps it back until every listed condition holds, the
+    way a real person only mentions some things when asked, or once they trust you."""
+
+    asked: bool = Field(
+        False, description="Only said when the trainee asks about it (matched by its keywords)."
+    )
+    mood_below: int | None = Field(
+        None, ge=1, le=100, description="Only said once the mood is below this (trust earned)."
+    )
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> Reveal:
+        if not self.asked and self.mood_below is None:
+            raise ValueError("reveal needs `asked: true` or `mood_below: N` (or both)")
+        return self
+
+
 class Fact(_Strict):
     """Something the customer knows and may reveal; graders check whether replies use it."""
 
@@ -58,6 +76,19 @@ class Fact(_Strict):
         default_factory=list,
         description="Words that show a reply picked the fact up ('interview', 'Friday').",
     )
+    reveal: Reveal | None = Field(
+        None,
+        description=(
+            "Keep the fact back until the trainee earns it: `{asked: true}` (they ask about "
+            "it), `{mood_below: 40}` (trust), or both (all must hold). The gate applies from "
+            "the stage that `reveals` it, or from the start if no stage does. Keep a gated "
+            "fact out of the stage lines and the opening, or they give it away."
+        ),
+    )
+
+    @property
+    def gated(self) -> bool:
+        return self.reveal is not None
 
 
 class AdvanceWhen(_Strict):
@@ -107,7 +138,11 @@ class Ending(_Strict):
     )
     requires: list[Requirement] = Field(
         default_factory=lambda: list[Requirement](["apology", "offer"]),
-        description="Must-haves for a resolution: apology, offer, all_stages.",
+        description=(
+            "Must-haves for a resolution: apology, offer, all_stages. A stage counts for "
+            "all_stages once it is left, by its conditions or its `max_turns`; the final stage "
+            "once its conditions held."
+        ),
     )
     walkout_at: int = Field(
         100, ge=1, le=100, description="The customer walks out at or above this mood."
@@ -115,6 +150,14 @@ class Ending(_Strict):
     max_turns: int = Field(12, ge=1, le=50, description="Employee replies before time runs out.")
     resolved_line: Text = Field(description="What the customer says when satisfied.")
     walkout_line: Text = Field(description="What the customer says as they walk out.")
+    early: bool = Field(
+        False,
+        description=(
+            "Allow a resolution before the final stage is done (mood and `requires` only). "
+            "By default the conversation resolves only once the final stage's `advance_when` "
+            "conditions have held on a reply in it (a final stage with none needs one reply)."
+        ),
+    )
     out_of_turns_line: Text = Field(
         "I've spent long enough on this. I'll take it up another way.",
         description="What the customer says when time runs out.",

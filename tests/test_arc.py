@@ -1,0 +1,170 @@
+"""The conversation's arc: endings that wait for the last stage, caps, gated facts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from trainer import locations
+from trainer.engine.rules import State
+from trainer.engine.session import Session
+from trainer.scenarios import Library, Scenario, load_library, parse_scenario
+from trainer.store import open_store
+from trainer.types import DIMENSIONS
+
+BEST = dict.fromkeys(DIMENSIONS, 100)
+BOTH = {"apologized": True, "offered_repair": True}
+
+GATED = """\
+id: gated-draft
+title: Gated draft
+sector: retail
+difficulty: 3
+summary: A customer with a broken kettle.
+objectives: [Listen]
+customer: {name: Rosa Diaz, persona: A nurse., voice: Short., mood: 70}
+facts:
+  - {id: kettle, text: The kettle broke in a week., says: It broke after a week., keywords: [kettle, week]}
+  - id: gift
+    text: It was a present from her late mother.
+    says: My mum gave it to me. She died in March.
+    keywords: [present, gift, mum, mother]
+    reveal: {asked: true}
+  - id: receipt
+    text: She has the receipt in her bag.
+    says: I've got the receipt right here.
+    keywords: [receipt]
+    reveal: {mood_below: 50}
+opening: My kettle broke after a week.
+stages:
+  - id: hear
+    goal: Rosa wants to be heard.
+    lines: [It just stopped working.]
+    reveals: [kettle]
+    advance_when: {min_scores: {listening: 50}}
+    strong_replies: [It stopped after only a week - that's poor.]
+  - id: fix
+    goal: Rosa wants it replaced.
+    lines: [So what are you going to do?]
+    advance_when: {apology: true, offer: true}
+    strong_replies: [I'm sorry, I'll replace it now.]
+ending: {resolve_at: 35, resolved_line: Thanks., walkout_line: Bye., max_turns: 10}
+"""
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library([locations.bundled_scenarios_dir()])
+
+
+def _scenario(text: str = GATED) -> Scenario:
+    scenario, errors = parse_scenario(text)
+    assert scenario is not None, errors
+    return scenario
+
+
+def test_no_resolution_before_the_final_stage_is_done() -> None:
+    scenario = _scenario()
+    state = State.initial(scenario)
+    state.apply(scenario, BEST, BOTH, new_mood=0)  # perfect reply, mood at 0: stage 1 only
+    assert state.outcome is None and state.stage_index == 1
+    state.apply(scenario, BEST, BOTH, new_mood=0)
+    assert state.outcome == "resolved"
+
+
+def test_early_opt_out_resolves_on_mood_and_requires() -> None:
+    scenario = _scenario(GATED.replace("max_turns: 10}", "max_turns: 10, early: true}"))
+    state = State.initial(scenario)
+    state.apply(scenario, BEST, BOTH, new_mood=0)
+    assert state.outcome == "resolved"
+
+
+def test_a_stage_left_by_max_turns_counts_for_all_stages() -> None:
+    text = GATED.replace(
+        "{min_scores: {listening: 50}}", "{min_scores: {listening: 99}, max_turns: 1}"
+    )
+    text = text.replace("max_turns: 10}", "max_turns: 10, requires: [all_stages, apology, offer]}")
+    scenario = _scenario(text)
+    state = State.initial(scenario)
+    state.apply(scenario, dict.fromkeys(DIMENSIONS, 10), {}, new_mood=60)
+    assert state.stage_index == 1 and "hear" in state.completed
+    state.apply(scenario, BEST, BOTH, new_mood=20)
+    assert state.outcome == "resolved"
+
+
+def test_gated_facts_stay_closed_until_their_gate_opens() -> None:
+    scenario = _scenario()
+    state = State.initial(scenario)
+    assert "gift" not in state.revealed and "receipt" not in state.revealed
+    assert state.askable(scenario) == ["gift"]  # a question about it would open it
+    state.apply(scenario, dict.fromkeys(DIMENSIONS, 10), {}, new_mood=65)
+    assert "receipt" not in state.revealed  # trust not earned yet
+    state.apply(scenario, dict.fromkeys(DIMENSIONS, 10), {}, new_mood=45)
+    assert "receipt" in state.revealed and "gift" not in state.revealed
+
+
+def _session(fake_grader: Any, scripted_customer: Any, sqlite_url: str) -> Session:
+    return Session.start(_scenario(), "ann", open_store(sqlite_url), fake_grader, scripted_customer)
+
+
+def test_asking_opens_a_gated_fact_and_only_said_facts_are_known(
+    fake_grader: Any, scripted_customer: Any, sqlite_url: str
+) -> None:
+    session = _session(fake_grader, scripted_customer, sqlite_url)
+    known = [f.id for f in session.revealed_facts]
+    assert known == ["kettle"]  # said in the opening; the gated ones are not known
+    session.submit("I'm sorry it broke so fast. Where did you get it - was it a gift?")
+    line = session.turns[-1]
+    assert line.role == "customer" and "gift" in (line.facts_said or [])
+    assert "My mum gave it to me" in line.text
+    assert "gift" in [f.id for f in session.revealed_facts]
+    assert "receipt" not in [f.id for f in session.revealed_facts]
+
+
+def test_a_question_that_does_not_ask_about_it_keeps_the_gate_shut(
+    fake_grader: Any, scripted_customer: Any, sqlite_url: str
+) -> None:
+    session = _session(fake_grader, scripted_customer, sqlite_url)
+    for reply in ("When did it stop working?", "OK. Is it plugged in properly?"):
+        session.submit(reply)
+    said = {fid for t in session.turns for fid in (t.facts_said or [])}
+    assert "gift" not in said and "gift" not in [f.id for f in session.revealed_facts]
+
+
+def test_resume_rebuilds_the_opened_gates(
+    fake_grader: Any, scripted_customer: Any, sqlite_url: str
+) -> None:
+    session = _session(fake_grader, scripted_customer, sqlite_url)
+    session.submit("Was it a present from someone?")
+    store = open_store(sqlite_url)
+    again = Session.resume(session.id, _scenario(), store, fake_grader, scripted_customer)
+    assert [f.id for f in again.revealed_facts] == [f.id for f in session.revealed_facts]
+    assert "gift" in [f.id for f in again.revealed_facts]
+
+
+@pytest.mark.slow
+def test_the_longest_strong_reply_three_times_never_ends_a_conversation_early(
+    library: Library, grader: Any, scripted_customer: Any, sqlite_url: str
+) -> None:
+    """One good sentence, repeated, may walk a conversation to its end only through every
+    stage: a resolution before the final stage's conditions held is the bug."""
+    store = open_store(sqlite_url)
+    early: list[str] = []
+    for scenario in library.scenarios:
+        reply = max((r for s in scenario.stages for r in s.strong_replies), key=len)
+        session = Session.start(scenario, "coach", store, grader, scripted_customer, seed=1)
+        for _ in range(3):
+            if session.finished:
+                break
+            session.submit(reply)
+            state = session._state
+            last = len(scenario.stages) - 1
+            if (
+                session.outcome == "resolved"
+                and not scenario.ending.early
+                and not (state.stage_index == last and state.final_done)
+            ):
+                early.append(f"{scenario.id} at stage {state.stage_index + 1}/{last + 1}")
+    store.close()
+    assert not early, early
