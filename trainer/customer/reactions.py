@@ -97,14 +97,19 @@ def keyword_in(keyword: str, low: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(keyword.lower())}(?!\w)", low) is not None
 
 
+def _keyword_weight(keyword: str) -> int:
+    return 2 if " " in keyword.strip() or any(ch.isdigit() for ch in keyword) else 1
+
+
 def facts_in(text: str, facts: Sequence[Fact], answered: str | None = None) -> list[str]:
     """Ids of the facts `text` says: its own words, or two of its keywords (one for the fact
-    the line was asked to give). Keywords are the coach's cues for the fact (fact.keywords)."""
+    the line was asked to give). Keywords are the coach's cues for the fact (fact.keywords);
+    a phrase ("one pen") or a number ("112") is specific enough to count as two."""
     low = text.lower()
     found = []
     for fact in facts:
         says = (fact.says or "").lower().strip(" .!")
-        hits = sum(1 for k in fact.keywords if keyword_in(k, low))
+        hits = sum(_keyword_weight(k) for k in fact.keywords if keyword_in(k, low))
         need = 1 if fact.id == answered else min(2, max(1, len(fact.keywords)))
         if (says and says in low) or (fact.keywords and hits >= need):
             found.append(fact.id)
