@@ -67,16 +67,17 @@ def test_two_or_more_per_sector_and_every_difficulty(library: Library) -> None:
 def test_every_scenario_has_the_coach_shape(library: Library) -> None:
     for s in library.scenarios:
         assert 4 <= len(s.facts) <= 8, s.id
-        assert len(s.stages) >= 3, s.id
+        assert len(s.stages) >= 2, s.id
         assert all(f.keywords for f in s.facts), s.id
         revealed = {fid for stage in s.stages for fid in stage.reveals}
-        assert revealed == {f.id for f in s.facts}, f"{s.id}: facts never revealed"
+        gated = {f.id for f in s.facts if f.gated}
+        assert revealed | gated == {f.id for f in s.facts}, f"{s.id}: facts never revealed"
         for stage in s.stages:
             where = f"{s.id}/{stage.id}"
             assert len(stage.lines) >= 2, where
             assert stage.calmer_lines and stage.angrier_lines, where
             assert 1 <= len(stage.strong_replies) <= 3, where
-            assert 1 <= len(stage.weak_replies) <= 3, where
+            assert 1 <= len(stage.weak_replies) <= 4, where
             assert stage.advance_when.max_turns, f"{where}: a stage must not trap the trainee"
 
 
@@ -117,7 +118,10 @@ def test_files_link_the_schema_and_schema_is_in_sync() -> None:
 # --- broken files -------------------------------------------------------------------------
 
 BROKEN_CASES = {
-    "yaml-syntax.yaml": ["12:25: YAML syntax error: mapping values are not allowed here"],
+    "yaml-syntax.yaml": [
+        "12:25: YAML syntax error: text containing ': ' must be quoted; put this text in double "
+        "quotes"
+    ],
     "wrong-type.yaml": [
         "5:13: difficulty: Input should be a valid integer, unable to parse string as an integer"
     ],
@@ -153,7 +157,8 @@ def test_duplicate_ids_across_files(at_root: None) -> None:
     assert [s.id for s in library.scenarios] == ["same-id"]
     a, b = BROKEN / "duplicates" / "a.yaml", BROKEN / "duplicates" / "b.yaml"
     assert [str(e) for e in library.errors] == [
-        f"{b}:2:5: duplicate scenario id 'same-id' (also in {a})"
+        f"{b}:2:5: duplicate scenario id 'same-id' (also in {a}); ids must be unique across "
+        "the bundled library and every scenario folder"
     ]
 
 

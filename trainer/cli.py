@@ -36,7 +36,12 @@ def _scenarios_dir(p: argparse.ArgumentParser) -> None:
         "--scenarios",
         metavar="DIR",
         action="append",
-        help="scenario folder to use instead of the bundled library (repeatable)",
+        help="add a folder of scenarios to the bundled library (repeatable)",
+    )
+    p.add_argument(
+        "--no-bundled",
+        action="store_true",
+        help="leave the bundled library out (use only --scenarios folders)",
     )
 
 
@@ -90,10 +95,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw", action="store_true", help="ignore any saved calibration")
     _grader(p)
 
-    p = sub.add_parser("scenarios", help="validate, list, create scenarios")
+    p = sub.add_parser("scenarios", help="validate, check, show, list, create scenarios")
     ssub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     sp = ssub.add_parser("validate", help="check scenario files (default: the library)")
     sp.add_argument("paths", nargs="*", metavar="PATH")
+    _scenarios_dir(sp)
+    sp = ssub.add_parser(
+        "check", help="play each scenario's strong and weak replies and flag what cannot work"
+    )
+    sp.add_argument("paths", nargs="*", metavar="PATH")
+    sp.add_argument("--json", action="store_true", help="outcomes and findings as one JSON object")
+    _with(sp, _scenarios_dir, _grader)
+    sp = ssub.add_parser("show", help="draw a scenario's stages, conditions, reveals and ending")
+    sp.add_argument("scenario", metavar="ID|PATH")
     _scenarios_dir(sp)
     sp = ssub.add_parser("list", help="list scenarios")
     sp.add_argument("--json", action="store_true")

@@ -35,7 +35,10 @@ class Settings(BaseModel):
     grader_model: str | None = Field(
         None, description="sentence-transformers id or path for the grader."
     )
-    scenarios: list[str] = Field(default_factory=list, description="Extra scenario directories.")
+    scenarios: list[str] = Field(
+        default_factory=list, description="Scenario folders added to the bundled library."
+    )
+    bundled: bool = Field(True, description="Include the bundled scenario library.")
     theme: str | None = Field(None, description="Textual theme name for the TUI.")
 
 

@@ -60,16 +60,19 @@ def pick(args: argparse.Namespace, name: str) -> Any:
 
 
 def scenario_dirs(args: argparse.Namespace) -> list[Path]:
-    """--scenarios DIR (repeatable), else config `scenarios`, else the bundled library."""
+    """The bundled library, then each --scenarios DIR (repeatable; else config `scenarios`).
+    --no-bundled (or config `bundled = false`) leaves the bundled library out."""
+    config = settings()
     flags = getattr(args, "scenarios", None)
-    chosen = flags or settings().scenarios
-    if chosen:
-        dirs = [Path(d).expanduser() for d in chosen]
-        for d in dirs:
-            if not d.is_dir():
-                raise UserError(f"{d}: not a folder of scenario files (--scenarios)")
-        return dirs
-    return [locations.bundled_scenarios_dir()]
+    chosen = flags or config.scenarios
+    bundled = config.bundled and not getattr(args, "no_bundled", False)
+    dirs = [Path(d).expanduser() for d in chosen]
+    for d in dirs:
+        if not d.is_dir():
+            raise UserError(f"{d}: not a folder of scenario files (--scenarios)")
+    if not bundled and not dirs:
+        raise UserError("--no-bundled needs at least one --scenarios DIR")
+    return ([locations.bundled_scenarios_dir()] if bundled else []) + dirs
 
 
 def load_scenario(args: argparse.Namespace, ref: str) -> Scenario:

@@ -12,10 +12,11 @@ from typing import Any
 from trainer import locations
 from trainer.commands.common import UserError, scenario_dirs
 from trainer.scenarios import (
-    SCHEMA_URL_COMMENT,
     Library,
     Scenario,
     ScenarioError,
+    id_clash,
+    is_scenario_file,
     json_schema,
     load_library,
     load_scenario_file,
@@ -52,6 +53,14 @@ def load_library_safely(paths: list[Path]) -> Library:
 
 def main(args: argparse.Namespace) -> int:
     """Dispatch to the chosen action."""
+    if args.action == "check":
+        from trainer.commands.scenarios_check import check
+
+        return check(args)
+    if args.action == "show":
+        from trainer.commands.scenarios_show import show
+
+        return show(args)
     actions = {"validate": validate, "list": list_scenarios, "new": new, "schema": schema}
     return actions[args.action](args)
 
@@ -71,6 +80,9 @@ def validate(args: argparse.Namespace) -> int:
         print(f"{d}: no .yaml scenario files in this folder")
     for error in library.errors:
         print(error)
+    if getattr(args, "paths", None):
+        for warning in draft_warnings(library, args):
+            print(f"{warning} (warning)")
     problems = len(library.errors) + len(empty_dirs)
     if problems:
         bad_files = len({e.path for e in library.errors}) + len(empty_dirs)
@@ -104,11 +116,22 @@ def scenario_summary(scenario: Scenario) -> dict[str, Any]:
     }
 
 
+def draft_warnings(library: Library, args: argparse.Namespace) -> list[ScenarioError]:
+    """Drafts given by path whose id another library file already uses."""
+    dirs = scenario_dirs(args)
+    return [w for s in library.scenarios if (w := id_clash(s, dirs)) is not None]
+
+
 def _warn(library: Library) -> None:
+    """Skipped files, one located line each, and the command that checks their folders."""
     for error in library.errors:
         print(f"warning: skipped {error}", file=sys.stderr)
-    if library.errors:
-        print("run `empathy-trainer scenarios validate` for details", file=sys.stderr)
+    folders = sorted({str(Path(e.path).parent) for e in library.errors})
+    if folders:
+        print(
+            f"run `empathy-trainer scenarios validate {' '.join(folders)}` for details",
+            file=sys.stderr,
+        )
 
 
 def list_scenarios(args: argparse.Namespace) -> int:
@@ -152,12 +175,6 @@ def starter_text(target: Path | None = None) -> str:
         return text
     slug = re.sub(r"[^a-z0-9_-]+", "-", target.stem.lower()).strip("-_") or "my-new-scenario"
     text = text.replace("id: my-new-scenario", f"id: {slug[:80]}", 1)
-    if not (target.parent / "schema.json").exists():
-        # Editors resolve the schema relative to the file; outside the library point at ours.
-        bundled = locations.bundled_scenarios_dir() / "schema.json"
-        text = text.replace(
-            SCHEMA_URL_COMMENT, f"# yaml-language-server: $schema={bundled.resolve()}", 1
-        )
     return text
 
 
@@ -167,7 +184,7 @@ def new(args: argparse.Namespace) -> int:
         sys.stdout.write(starter_text())
         return 0
     target = Path(args.path).expanduser()
-    if target.suffix not in (".yaml", ".yml"):
+    if not is_scenario_file(target):
         raise UserError(f"{target}: scenario files end in .yaml")
     if target.exists():
         raise UserError(f"{target}: already exists; choose another name (nothing was changed)")
@@ -185,6 +202,12 @@ def new(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"{target}: cannot write: {exc.strerror}") from None
     print(f"wrote {target} (id: {scenario.id}); edit it, then run:", file=sys.stderr)
+    schema_file = target.parent / "schema.json"
+    if not schema_file.exists():
+        # The file links `./schema.json`, relative, so the link works for every coach who
+        # clones the folder (an absolute path would point into one person's install).
+        schema_file.write_text(json.dumps(json_schema(), indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {schema_file} (editors use it to complete and check)", file=sys.stderr)
     print(f"  empathy-trainer scenarios validate {target}", file=sys.stderr)
     return 0
 

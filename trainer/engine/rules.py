@@ -83,6 +83,8 @@ class State:
     last_change: int = 0
     said: list[str] = field(default_factory=list)
     """Facts the customer has actually said, in order (what the trainee can know)."""
+    left_by: dict[str, str] = field(default_factory=dict)
+    """How each stage left behind was left: "conditions" or "max_turns" (for check/explain)."""
     final_done: bool = False
     """The final stage's conditions have held on a reply in it (what a resolution needs)."""
 
@@ -168,6 +170,7 @@ class State:
         if not last and (met or out_of_stage_turns):
             # Left by whatever path the coach allowed: it counts for `all_stages`.
             self.completed.add(stage.id)
+            self.left_by[stage.id] = "conditions" if met else "max_turns"
             self.stage_index += 1
             self.stage_replies = 0
             self._reveal(scenario, self.stage(scenario))

@@ -16,6 +16,7 @@ from trainer.scenarios.schema import (
     MAX_FILE_BYTES,
     Scenario,
 )
+from trainer.scenarios.yaml_source import YamlProblem, key_position, load_tree, position
 
 
 @dataclass(frozen=True)
@@ -37,60 +38,6 @@ class ScenarioLoadError(TrainerError):
     def __init__(self, errors: Sequence[ScenarioError | str]):
         self.errors = list(errors)
         super().__init__("\n".join(str(e) for e in self.errors))
-
-
-# --- YAML with positions -------------------------------------------------------------
-
-
-def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
-def _position(node: Any, loc: Sequence[Any]) -> tuple[int, int]:
-    """1-based line/col of the deepest YAML node on `loc` that exists."""
-    line, col = 1, 1
-    current = node
-    for key in loc:
-        lc = getattr(current, "lc", None)
-        if lc is None:
-            break
-        try:
-            if isinstance(key, int) and isinstance(current, list):
-                if key >= len(current):
-                    break
-                ln, cl = lc.item(key)
-                current = current[key]
-            elif isinstance(current, dict) and key in current:
-                ln, cl = lc.value(key) if not isinstance(current[key], dict | list) else lc.key(key)
-                if isinstance(current[key], dict | list):
-                    ln, cl = lc.key(key)
-                current = current[key]
-            else:
-                break
-        except (KeyError, IndexError, TypeError):
-            break
-        line, col = ln + 1, cl + 1
-    return line, col
-
-
-def _key_position(node: Any, loc: Sequence[Any]) -> tuple[int, int]:
-    """Position of the last key in `loc` itself (for unknown-key errors)."""
-    parent_loc, key = list(loc[:-1]), loc[-1]
-    parent = node
-    for k in parent_loc:
-        try:
-            parent = parent[k]
-        except (KeyError, IndexError, TypeError):
-            return _position(node, parent_loc)
-    lc = getattr(parent, "lc", None)
-    if lc is not None and isinstance(parent, dict) and key in parent:
-        ln, cl = lc.key(key)
-        return ln + 1, cl + 1
-    return _position(node, parent_loc)
 
 
 def _model_at(loc: Sequence[Any]) -> type[BaseModel] | None:
@@ -126,6 +73,8 @@ def _message(err: dict[str, Any]) -> str:
     kind = err["type"]
     if kind == "string_type" and isinstance(err.get("input"), dict):
         return f"{field}: expected text but found a mapping; quote text that contains ': '"
+    if err.get("input") is None and kind.endswith("_type"):
+        return f"{field} is empty; write a value after '{field}:' or remove the line"
     if kind == "extra_forbidden":
         owner = _model_at(err["loc"][:-1])
         names = list(owner.model_fields) if owner else []
@@ -158,7 +107,7 @@ def _semantic_errors(scenario: Scenario, tree: Any, path: str) -> list[ScenarioE
     errors: list[ScenarioError] = []
 
     def err(loc: Sequence[Any], msg: str) -> None:
-        line, col = _position(tree, loc)
+        line, col = position(tree, loc)
         errors.append(ScenarioError(path, line, col, msg))
 
     fact_ids = [f.id for f in scenario.facts]
@@ -184,45 +133,18 @@ def _semantic_errors(scenario: Scenario, tree: Any, path: str) -> list[ScenarioE
     return errors
 
 
-MAX_NESTING = 40
-
-
-def _max_nesting(text: str) -> int:
-    """A cheap upper bound on bracket nesting, so pathological files fail fast."""
-    depth = deepest = 0
-    for ch in text:
-        if ch in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch in "]}":
-            depth = max(0, depth - 1)
-    return deepest
-
-
 def parse_scenario(
     text: str, path: str = "<string>"
 ) -> tuple[Scenario | None, list[ScenarioError]]:
     """Parse one scenario document; returns the scenario or located errors, never raises."""
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
     if not text.strip():
         return None, [
             ScenarioError(path, 1, 1, "file is empty; run `empathy-trainer scenarios new`")
         ]
-    depth = _max_nesting(text)
-    if depth > MAX_NESTING:
-        return None, [ScenarioError(path, 1, 1, f"YAML is nested too deeply ({depth} levels)")]
     try:
-        tree = _yaml().load(text)
-    except RecursionError:
-        return None, [ScenarioError(path, 1, 1, "YAML is nested too deeply")]
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        return None, [ScenarioError(path, line, col, f"YAML syntax error: {problem}")]
-    except YAMLError as exc:
-        return None, [ScenarioError(path, 1, 1, f"YAML error: {exc}")]
+        tree = load_tree(text)
+    except YamlProblem as problem:
+        return None, [ScenarioError(path, problem.line, problem.col, problem.message)]
     if tree is None:
         return None, [ScenarioError(path, 1, 1, "file has no content (only comments)")]
     if not isinstance(tree, dict):
@@ -238,11 +160,11 @@ def parse_scenario(
         for e in exc.errors():
             loc = list(e["loc"])
             if e["type"] == "extra_forbidden":
-                line, col = _key_position(tree, loc)
+                line, col = key_position(tree, loc)
             elif e["type"] == "missing":
-                line, col = _position(tree, loc[:-1])
+                line, col = position(tree, loc[:-1])
             else:
-                line, col = _position(tree, loc)
+                line, col = position(tree, loc)
             errors.append(ScenarioError(path, line, col, _message(dict(e))))
         return None, sorted(errors, key=lambda x: (x.line, x.col))
     errors = _semantic_errors(scenario, tree, path)
@@ -287,12 +209,20 @@ def load_scenario_file(path: Path) -> tuple[Scenario | None, list[ScenarioError]
     return scenario, errors
 
 
+SUFFIXES = (".yaml", ".yml")
+
+
+def is_scenario_file(path: Path) -> bool:
+    """A .yaml or .yml file, in any case (`Hotel.YAML` too)."""
+    return path.suffix.lower() in SUFFIXES
+
+
 def scenario_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand directories to their *.yaml / *.yml files, sorted; files pass through."""
+    """Expand directories to their scenario files, sorted; files pass through."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(q for q in p.iterdir() if q.suffix in (".yaml", ".yml")))
+            out.extend(sorted(q for q in p.iterdir() if is_scenario_file(q) and q.is_file()))
         else:
             out.append(p)
     return out
@@ -309,25 +239,38 @@ class Library:
         return next((s for s in self.scenarios if s.id == scenario_id), None)
 
 
+def _id_position(file: Path) -> tuple[int, int]:
+    try:
+        return position(load_tree(file.read_text(encoding="utf-8-sig")), ["id"])
+    except (YamlProblem, OSError, UnicodeDecodeError):
+        return 1, 1
+
+
 def load_library(paths: Iterable[Path]) -> Library:
-    """Load every scenario under `paths`; duplicate ids across files are errors."""
+    """Load every scenario under `paths`. A broken file is an error and is skipped, so the
+    others stay usable; the same id in two files (in one folder or across folders) is an
+    error and only the first is kept, so sessions of two scenarios never mix."""
     scenarios: list[Scenario] = []
     errors: list[ScenarioError] = []
     first_seen: dict[str, Path] = {}
+    seen_files: set[Path] = set()
     for file in scenario_files(paths):
+        if file.resolve() in seen_files:  # the same folder given twice
+            continue
+        seen_files.add(file.resolve())
         scenario, errs = load_scenario_file(file)
         errors.extend(errs)
         if scenario is None:
             continue
         if scenario.id in first_seen:
-            tree = _yaml().load(file.read_text(encoding="utf-8-sig"))
-            line, col = _position(tree, ["id"])
+            line, col = _id_position(file)
             errors.append(
                 ScenarioError(
                     str(file),
                     line,
                     col,
-                    f"duplicate scenario id '{scenario.id}' (also in {first_seen[scenario.id]})",
+                    f"duplicate scenario id '{scenario.id}' (also in {first_seen[scenario.id]}); "
+                    "ids must be unique across the bundled library and every scenario folder",
                 )
             )
             continue
@@ -336,10 +279,42 @@ def load_library(paths: Iterable[Path]) -> Library:
     return Library(scenarios, errors)
 
 
+def locate(scenario: Scenario, loc: Sequence[str | int]) -> ScenarioError:
+    """A located finding about `scenario` at the YAML path `loc` (message filled in later
+    with dataclasses.replace); line 1 when the file is gone or was not loaded from disk."""
+    path = scenario.path
+    if path is None:
+        return ScenarioError(scenario.id, 1, 1, "")
+    try:
+        line, col = position(load_tree(path.read_text(encoding="utf-8-sig")), loc)
+    except (YamlProblem, OSError, UnicodeDecodeError):
+        line, col = 1, 1
+    return ScenarioError(str(path), line, col, "")
+
+
+def id_clash(scenario: Scenario, dirs: Sequence[Path]) -> ScenarioError | None:
+    """A warning when a draft loaded by path reuses the id of another file in the library
+    (fine while a coach edits a copy; its sessions would mix with the original's)."""
+    if scenario.path is None:
+        return None
+    library = load_library(dirs)
+    other = library.get(scenario.id)
+    if other is None or other.path is None or other.path.resolve() == scenario.path.resolve():
+        return None
+    line, col = _id_position(scenario.path)
+    return ScenarioError(
+        str(scenario.path),
+        line,
+        col,
+        f"id '{scenario.id}' is also used by {other.path}; give the draft its own id before "
+        "publishing, or its sessions mix with that scenario's",
+    )
+
+
 def resolve_scenario(ref: str, dirs: Sequence[Path]) -> Scenario:
     """An id from the library or a path to a draft file; raises ScenarioLoadError with a reason."""
     candidate = Path(ref).expanduser()
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists() or "/" in ref:
+    if is_scenario_file(candidate) or candidate.exists() or "/" in ref:
         scenario, errors = load_scenario_file(candidate)
         if scenario is None:
             raise ScenarioLoadError(errors)
