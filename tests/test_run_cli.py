@@ -219,14 +219,19 @@ def test_explain_says_why_the_stage_and_mood_moved(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     replies = write(tmp_path / "r.txt", [DISMISSIVE[0], GOOD[0]])
-    out, _ = run_json(capsys, "--scenario", "retail-laptop-repair", "--replies", str(replies),
-                      "--explain", "--no-save")  # fmt: skip
+    out, err = run_json(capsys, "--scenario", "retail-laptop-repair", "--replies", str(replies),
+                        "--explain", "--no-save")  # fmt: skip
     first, second = out["explain"]["replies"]
+    employee = [t for t in out["turns"] if t["role"] == "employee"]
+    assert [t["explain"] for t in employee] == [first, second]  # per employee turn, too
+    assert any(c.startswith("mood ") and "resolve_at" in c for c in first["ending"])
+    assert "question" in first["signals"], first["signals"]  # "Did you bring your receipt?"
+    assert "why: mood" in err and "why: ending:" in err and "Why it ended this way:" in err
     assert first["mood"]["after"] > first["mood"]["before"] and first["mood"]["reasons"]
     assert not first["stage"]["advanced"] and any("<" in c for c in first["stage"]["conditions"])
     assert second["mood"]["after"] < second["mood"]["before"]
     assert out["explain"]["ending"], "an unfinished run says what stands in the way"
-    code, text, _ = run_cli(capsys, "run", "--customer", "scripted", "--scenario",
-                            "retail-laptop-repair", "--replies", str(replies), "--explain",
-                            "--no-save")  # fmt: skip
-    assert code == 0 and "why: mood" in text and "Why it ended this way:" in text
+    code, _, err = run_cli(capsys, "run", "--customer", "scripted", "--scenario",
+                           "retail-laptop-repair", "--replies", str(replies), "--explain",
+                           "--no-save")  # fmt: skip
+    assert code == 0 and "why: mood" in err and "Why it ended this way:" in err

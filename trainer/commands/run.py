@@ -97,13 +97,20 @@ def _print_turn(turn: TurnRow) -> None:
 
 
 def _print_explanation(why: dict[str, Any]) -> None:
+    """The explanation in words, on stderr (stdout stays the transcript or the JSON)."""
     mood, stage, customer = why["mood"], why["stage"], why["customer"]
     reasons = ", ".join(mood["reasons"]) or "no strong signal either way"
-    print(f"      why: mood {mood['before']} -> {mood['after']} ({reasons})")
+    lines = [f"mood {mood['before']} -> {mood['after']} ({reasons})"]
     moved = "moved to" if stage["advanced"] else "stays in"
-    print(f"      why: {moved} stage {stage['now']}: {'; '.join(stage['conditions'])}")
+    lines.append(f"{moved} stage {stage['now']}: {'; '.join(stage['conditions'])}")
+    lines.append(f"ending: {'; '.join(why['ending'])}")
+    lines.append(f"signals: {', '.join(why['signals']) or 'none'}")
     answered = f", answering with {customer['answered']!r}" if customer["answered"] else ""
-    print(f"      why: the customer reacted to {customer['reacted_to']}{answered}", flush=True)
+    lines.append(f"the customer reacted to {customer['reacted_to']}{answered}")
+    if customer["facts_said"]:
+        lines.append(f"facts said: {', '.join(customer['facts_said'])}")
+    for line in lines:
+        print(f"      why: {line}", file=sys.stderr, flush=True)
 
 
 def _skip_answered(replies: list[Reply], answered: list[str]) -> list[Reply]:
@@ -178,8 +185,7 @@ def main(args: argparse.Namespace) -> int:
             if explain:
                 why = session.explain_last()
                 explained.append(why)
-                if live:
-                    _print_explanation(why)
+                _print_explanation(why)
         if unused:
             print(
                 f"empathy-trainer: warning: the conversation ended ({session.outcome}) before "
@@ -200,6 +206,13 @@ def main(args: argparse.Namespace) -> int:
             }
             if explain:
                 out["explain"] = {"replies": explained, "ending": session.explain_ending()}
+                # The contract's place: an `explain` object on each employee turn of this run.
+                mine = [t for t in out["turns"] if t["role"] == "employee"]
+                for turn, why in zip(mine[len(mine) - len(explained) :], explained, strict=True):
+                    turn["explain"] = why
+                print(
+                    "Why it ended this way: " + "; ".join(out["explain"]["ending"]), file=sys.stderr
+                )
             print(json.dumps(out, ensure_ascii=False))
         else:
             print()
@@ -210,7 +223,8 @@ def main(args: argparse.Namespace) -> int:
                 )
             print(session.debrief().as_text())
             if explain:
-                print("Why it ended this way: " + "; ".join(session.explain_ending()))
+                ending = "; ".join(session.explain_ending())
+                print(f"Why it ended this way: {ending}", file=sys.stderr)
             if scratch is not None:
                 print(f"Not saved (--no-save): session {session_id}")
         return 0

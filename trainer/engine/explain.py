@@ -30,6 +30,28 @@ def stage_conditions(stage: Stage, scores: Mapping[str, int], state: State) -> l
     return out
 
 
+def ending_conditions(scenario: Scenario, state: State) -> list[str]:
+    """Each condition a resolution needs, met or not, against its threshold."""
+    ending = scenario.ending
+    mood_ok = state.mood <= ending.resolve_at
+    out = [f"mood {state.mood} {'<=' if mood_ok else '>'} resolve_at {ending.resolve_at}"]
+    if not ending.early:
+        last = scenario.stages[-1].id
+        out.append(f"final stage '{last}' " + ("done" if state.final_done else "not done yet"))
+    needs = ending.requires
+    if "apology" in needs:
+        out.append("apology " + ("made" if state.apologized else "not made yet") + " (required)")
+    if "offer" in needs:
+        out.append("offer " + ("made" if state.offered else "not made yet") + " (required)")
+    if "all_stages" in needs:
+        missing = [s.id for s in scenario.stages if s.id not in state.completed]
+        out.append("all stages done" if not missing else f"stages not done: {', '.join(missing)}")
+    out.append(
+        f"walks out at mood >= {ending.walkout_at}; {state.replies} of {ending.max_turns} replies used"
+    )
+    return out
+
+
 def explain_reply(
     scenario: Scenario,
     stage_before: Stage,
@@ -38,8 +60,11 @@ def explain_reply(
     step: MoodStep | None,
     state: State,
     intent: Mapping[str, Any] | None,
+    signals: Mapping[str, bool] | None = None,
+    facts_said: list[str] | None = None,
 ) -> dict[str, Any]:
-    """One reply: the mood move and its reasons, the stage decision, what the customer did."""
+    """One reply: the mood move and its reasons, the stage decision, the ending's conditions,
+    the reply's signals, and what the customer did and said."""
     advanced = stage_after.id != stage_before.id
     return {
         "mood": {
@@ -53,9 +78,12 @@ def explain_reply(
             "advanced": advanced,
             "conditions": stage_conditions(stage_before, scores, state),
         },
+        "ending": ending_conditions(scenario, state),
+        "signals": sorted(k for k, on in (signals or {}).items() if on),
         "customer": {
             "reacted_to": (intent or {}).get("react"),
             "answered": (intent or {}).get("answer"),
+            "facts_said": list(facts_said or []),
         },
     }
 
@@ -64,12 +92,19 @@ def explain_ending(scenario: Scenario, state: State, outcome: str | None) -> lis
     """Why the conversation resolved, or what stood in the way."""
     ending = scenario.ending
     if outcome == "resolved":
-        return [f"resolved: mood {state.mood} <= {ending.resolve_at} and every requirement held"]
+        final = "" if ending.early else ", the final stage was done"
+        return [
+            f"resolved: mood {state.mood} <= {ending.resolve_at}{final} and every requirement held"
+        ]
     if outcome == "walked_out":
         return [f"walked out: mood {state.mood} reached {ending.walkout_at}"]
     why = []
     if state.mood > ending.resolve_at:
         why.append(f"mood {state.mood} is above the resolve mark {ending.resolve_at}")
+    if not ending.early and not state.final_done:
+        last = scenario.stages[-1]
+        where = "reached" if state.stage_index == len(scenario.stages) - 1 else "not reached"
+        why.append(f"the final stage '{last.id}' is not done ({where} yet)")
     needs = ending.requires
     if "apology" in needs and not state.apologized:
         why.append("no sincere apology yet (required)")

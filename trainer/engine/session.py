@@ -428,6 +428,8 @@ class Session:
             self.last_step,
             self._state,
             customer.intent if customer else None,
+            signals=employee.signals,
+            facts_said=customer.facts_said if customer else None,
         )
 
     def explain_ending(self) -> list[str]:
