@@ -120,6 +120,7 @@ def test_asking_opens_a_gated_fact_and_only_said_facts_are_known(
     assert "My mum gave it to me" in line.text
     assert "gift" in [f.id for f in session.revealed_facts]
     assert "receipt" not in [f.id for f in session.revealed_facts]
+    assert [f.id for f in session.facts_to_ask_about] == ["receipt"]
 
 
 def test_a_question_that_does_not_ask_about_it_keeps_the_gate_shut(

@@ -199,6 +199,13 @@ class Session:
         return self._state.said_facts(self.scenario)
 
     @property
+    def facts_to_ask_about(self) -> list[Fact]:
+        """Gated facts the customer never gave: what the trainee could have learned by asking
+        (or by earning their trust), for the debrief."""
+        said = set(self._state.said)
+        return [f for f in self.scenario.facts if f.gated and f.id not in said]
+
+    @property
     def open_facts(self) -> list[Fact]:
         """Facts the customer would give if asked now (their stage has come)."""
         return self._state.revealed_facts(self.scenario)
