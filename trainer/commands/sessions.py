@@ -10,6 +10,7 @@ from typing import Any
 from trainer.commands import common
 from trainer.commands.common import UserError
 from trainer.store import SessionSummary, Store
+from trainer.store.outcomes import outcome_status
 
 
 def iso_utc(value: datetime | None) -> str | None:
@@ -36,12 +37,6 @@ def summary_json(row: SessionSummary) -> dict[str, Any]:
     }
 
 
-def _status(row: SessionSummary) -> str:
-    if row.outcome:
-        return row.outcome
-    return "stopped" if row.ended else "unfinished"
-
-
 def _print_table(rows: list[SessionSummary]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -66,7 +61,13 @@ def _print_table(rows: list[SessionSummary]) -> None:
         mean = f"{sum(values) / len(values):.0f}" if values else "-"
         started = row.started.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
         table.add_row(
-            row.id, row.trainee, row.scenario_id, started, _status(row), str(row.turns), mean
+            row.id,
+            row.trainee,
+            row.scenario_id,
+            started,
+            outcome_status(row.outcome, row.ended),
+            str(row.turns),
+            mean,
         )
     console.print(table)
 

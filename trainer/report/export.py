@@ -10,7 +10,7 @@ import json
 import re
 import secrets
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
@@ -40,7 +40,8 @@ EXPORT_COLUMNS_DOC = """\
 | `retracted` | `true` when the trainee took the reply back with undo (kept for coaching) |
 | `hint_used` | `true` when the trainee asked for a hint before this reply |
 | `time` | when the turn was committed, ISO 8601 in UTC |
-| `outcome` | how the session ended: `resolved`, `walked_out`, `out_of_turns`, empty if unfinished |
+| `outcome` | how the session ended: `resolved`, `walked_out`, `out_of_turns`, `ended_early` (the trainee ended it), empty while unfinished |
+| `expected` | employee replies: the dimensions the stage expected, space-separated; a score not listed is left out of every average |
 """
 
 COLUMNS: tuple[str, ...] = (
@@ -59,6 +60,7 @@ COLUMNS: tuple[str, ...] = (
     "hint_used",
     "time",
     "outcome",
+    "expected",
 )
 
 
@@ -87,6 +89,7 @@ class ExportRow(BaseModel):
     hint_used: bool = False
     time: str
     outcome: str | None = None
+    expected: str | None = None
 
 
 def parse_date(text: str, flag: str = "--since") -> datetime:
@@ -99,6 +102,12 @@ def parse_date(text: str, flag: str = "--since") -> datetime:
     except ValueError:
         raise ExportError(f"{flag} {text!r}: not a date; use YYYY-MM-DD, e.g. 2025-03-01") from None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def parse_until(text: str, flag: str = "--until") -> datetime:
+    """The end of a period, exclusive: a bare date means up to the end of that day."""
+    moment = parse_date(text, flag)
+    return moment + timedelta(days=1) if len(text.strip()) == 10 else moment
 
 
 def iso_utc(moment: datetime) -> str:
@@ -155,6 +164,12 @@ class Anonymizer:
         return self._pattern.sub(lambda m: self._aliases[m.group(0).casefold()], text)
 
 
+def _expected(turn: TurnRow) -> str | None:
+    if turn.role != "employee" or not turn.scores:
+        return None
+    return " ".join(d for d in DIMENSIONS if turn.expects is None or d in turn.expects)
+
+
 def session_rows(session: SessionRow, turns: Sequence[TurnRow]) -> list[ExportRow]:
     """The export rows of one session's turns."""
     rows = []
@@ -176,6 +191,7 @@ def session_rows(session: SessionRow, turns: Sequence[TurnRow]) -> list[ExportRo
                 hint_used=t.hint_used,
                 time=iso_utc(t.created),
                 outcome=session.outcome,
+                expected=_expected(t),
                 **{d: scores.get(d) for d in DIMENSIONS},
             )
         )

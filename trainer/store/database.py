@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
 from trainer.store import schema as S
+from trainer.store.filters import matching
 from trainer.store.migrations import migrate
+from trainer.store.outcomes import ENDED_EARLY
 from trainer.store.schema import StoreError, connect, describe_error, safe_url
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "Store",
     "StoreError",
     "TurnRow",
+    "expected_scores",
     "new_session_id",
     "open_store",
 ]
@@ -38,6 +41,7 @@ from trainer.store.rows import (
     _session,
     _turn,
     _utc,
+    expected_scores,
     new_session_id,
     utcnow,
 )
@@ -122,7 +126,7 @@ class Store:
             conn.execute(
                 update(S.sessions)
                 .where(S.sessions.c.id == session_id)
-                .values(ended=utcnow(), outcome=outcome)
+                .values(ended=utcnow(), outcome=outcome or ENDED_EARLY)
             )
 
     def reopen_session(self, session_id: str) -> None:
@@ -159,17 +163,31 @@ class Store:
         trainee: str | None = None,
         scenario: str | None = None,
         since: datetime | date | None = None,
+        until: datetime | date | None = None,
+        match: bool = False,
     ) -> list[SessionSummary]:
-        """Sessions newest first, with non-retracted turn counts and per-dimension averages."""
+        """Sessions newest first, with non-retracted turn counts and per-dimension averages.
+
+        `trainee` and `scenario` are exact unless `match` is set, when they are read filters
+        matched by whole words without case (store/filters.py). `until` is exclusive.
+        """
         query = select(S.sessions)
-        if trainee is not None:
-            query = query.where(S.sessions.c.trainee == trainee)
-        if scenario is not None:
-            query = query.where(S.sessions.c.scenario_id == scenario)
+        if match:
+            names = matching(trainee, self._distinct(S.sessions.c.trainee))
+            ids = matching(scenario, self._distinct(S.sessions.c.scenario_id))
+            if names is not None:
+                query = query.where(S.sessions.c.trainee.in_(names))
+            if ids is not None:
+                query = query.where(S.sessions.c.scenario_id.in_(ids))
+        else:
+            if trainee is not None:
+                query = query.where(S.sessions.c.trainee == trainee)
+            if scenario is not None:
+                query = query.where(S.sessions.c.scenario_id == scenario)
         if since is not None:
-            if not isinstance(since, datetime):
-                since = datetime(since.year, since.month, since.day, tzinfo=UTC)
-            query = query.where(S.sessions.c.started >= _utc(since))
+            query = query.where(S.sessions.c.started >= _day(since))
+        if until is not None:
+            query = query.where(S.sessions.c.started < _day(until))
         query = query.order_by(S.sessions.c.started.desc(), S.sessions.c.id.desc())
         live = S.turns.c.retracted.is_(False)
         with self._read() as conn:
@@ -185,21 +203,43 @@ class Store:
                 )
                 counts.update({sid: n for sid, n in counted})
                 graded = conn.execute(
-                    select(S.turns.c.session_id, S.turns.c.scores).where(
+                    select(S.turns.c.session_id, S.turns.c.scores, S.turns.c.expects).where(
                         S.turns.c.session_id.in_(chunk),
                         live,
                         S.turns.c.role == "employee",
                     )
                 )
-                for sid, sc in graded:
+                for sid, sc, expects in graded:
                     if sc:
-                        scores.setdefault(sid, []).append(sc)
+                        scores.setdefault(sid, []).append(
+                            {d: v for d, v in sc.items() if expects is None or d in expects}
+                        )
         return [
             SessionSummary(
                 **r.model_dump(), turns=counts.get(r.id, 0), averages=averages(scores.get(r.id, []))
             )
             for r in rows
         ]
+
+    def _distinct(self, column: Any) -> list[str]:
+        with self._read() as conn:
+            return list(conn.execute(select(column).distinct()).scalars())
+
+    def replies(self, session_ids: Iterable[str]) -> dict[str, list[TurnRow]]:
+        """Every employee turn of these sessions (retracted ones included), in order."""
+        wanted = list(session_ids)
+        out: dict[str, list[TurnRow]] = {sid: [] for sid in wanted}
+        with self._read() as conn:
+            for chunk in _chunks(wanted, 500):
+                found = conn.execute(
+                    select(S.turns)
+                    .where(S.turns.c.session_id.in_(chunk), S.turns.c.role == "employee")
+                    .order_by(S.turns.c.session_id, S.turns.c.idx, S.turns.c.id)
+                )
+                for r in found:
+                    turn = _turn(r)
+                    out[turn.session_id].append(turn)
+        return out
 
     def trainees(self) -> list[str]:
         with self._read() as conn:
@@ -359,6 +399,12 @@ def averages(score_rows: list[dict[str, int]]) -> dict[str, float | None]:
         values = [s[dim] for s in score_rows if dim in s]
         out[dim] = round(sum(values) / len(values), 1) if values else None
     return out
+
+
+def _day(moment: datetime | date) -> datetime:
+    if not isinstance(moment, datetime):
+        return datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
+    return _utc(moment) or moment
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

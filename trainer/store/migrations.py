@@ -131,6 +131,23 @@ def m004_customer_line_columns(conn: Connection) -> None:
     conn.execute(text(f"ALTER TABLE turns ADD COLUMN intent {json_type}"))
 
 
+@migration
+def m005_ended_early(conn: Connection) -> None:
+    # A trainee who ended a session early used to leave outcome NULL, which read the same as
+    # an unfinished session in exports and JSON; the outcome vocabulary now names it.
+    conn.execute(
+        text(
+            "UPDATE sessions SET outcome = 'ended_early' WHERE ended IS NOT NULL AND outcome IS NULL"
+        )
+    )
+
+
+@migration
+def m006_turn_expects(conn: Connection) -> None:
+    json_type = "JSON" if conn.dialect.name == "postgresql" else "TEXT"
+    conn.execute(text(f"ALTER TABLE turns ADD COLUMN expects {json_type}"))
+
+
 def applied_migrations(conn: Connection) -> set[str]:
     return set(conn.execute(select(migrations_table.c.name)).scalars())
 

@@ -70,6 +70,9 @@ class TurnRow(BaseModel):
     latency_ms: float | None = None
     source: str | None = None
     stage_id: str | None = None
+    # Employee turns: the dimensions the stage expected (None on turns recorded before m006,
+    # which count all four).
+    expects: list[str] | None = None
     retracted: bool = False
     hint_used: bool = False
     created: datetime = Field(default_factory=utcnow)
@@ -93,6 +96,14 @@ class NoteRow(BaseModel):
     text: str
     created: datetime = Field(default_factory=utcnow)
     seen: bool = False
+
+
+def expected_scores(turn: TurnRow) -> dict[str, int]:
+    """The scores that count in averages: only the dimensions the turn's stage expected."""
+    scores = turn.scores or {}
+    if turn.expects is None:
+        return dict(scores)
+    return {d: v for d, v in scores.items() if d in turn.expects}
 
 
 def _session(row: Any) -> SessionRow:

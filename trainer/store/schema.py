@@ -89,6 +89,8 @@ turns = Table(
     Column("model_reply", Text),
     Column("facts_said", JSON),
     Column("intent", JSON),
+    # Added by m006: the dimensions the stage expected of an employee reply.
+    Column("expects", JSON),
     UniqueConstraint("session_id", "idx", name="uq_turns_session_idx"),
 )
 
