@@ -120,5 +120,5 @@ def write_output(text: str, output: str | None) -> None:
             raise UserError(f"{output}: cannot write: {exc.strerror}") from None
     else:
         sys.stdout.write(text)
-        if not text.endswith("\n"):
+        if text and not text.endswith("\n"):
             sys.stdout.write("\n")

@@ -37,29 +37,41 @@ def summary_json(row: SessionSummary) -> dict[str, Any]:
     }
 
 
-def _print_table(rows: list[SessionSummary]) -> None:
+def _print_table(rows: list[SessionSummary], filtered: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
     if not rows:
-        console.print("No sessions yet. Start one with `empathy-trainer practice`.")
+        console.print(
+            "No sessions match."
+            if filtered
+            else "No sessions yet. Start one with `empathy-trainer practice`."
+        )
         return
-    table = Table(box=None, header_style="bold")
+    narrow = console.width < 100
+    table = Table(box=None, header_style="bold", pad_edge=False)
     for name, justify in (
         ("session", "left"),
         ("trainee", "left"),
         ("scenario", "left"),
-        ("started (UTC)", "left"),
+        ("started (UTC)" if not narrow else "started", "left"),
         ("outcome", "left"),
         ("turns", "right"),
         ("mean", "right"),
     ):
-        table.add_column(name, justify=justify, no_wrap=name != "scenario")  # type: ignore[arg-type]
+        # Names and scenario ids wrap; the rest stays whole, so 80 columns stay readable.
+        table.add_column(
+            name,
+            justify=justify,  # type: ignore[arg-type]
+            no_wrap=name not in ("trainee", "scenario"),
+            overflow="fold" if name == "scenario" else "ellipsis",
+        )
     for row in rows:
         values = [v for v in row.averages.values() if v is not None]
         mean = f"{sum(values) / len(values):.0f}" if values else "-"
-        started = row.started.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+        # At 80 columns the day is enough; the time would squeeze names and scenarios.
+        started = row.started.astimezone(UTC).strftime("%Y-%m-%d" if narrow else "%Y-%m-%d %H:%M")
         table.add_row(
             row.id,
             row.trainee,
@@ -73,11 +85,11 @@ def _print_table(rows: list[SessionSummary]) -> None:
 
 
 def _list(args: argparse.Namespace, store: Store) -> int:
-    rows = store.list_sessions(trainee=args.trainee, scenario=args.scenario)
+    rows = store.list_sessions(trainee=args.trainee, scenario=args.scenario, match=True)
     if args.json:
         print(json.dumps([summary_json(r) for r in rows], ensure_ascii=False, indent=2))
     else:
-        _print_table(rows)
+        _print_table(rows, bool(args.trainee or args.scenario))
     return 0
 
 

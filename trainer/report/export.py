@@ -204,10 +204,13 @@ def collect_rows(
     trainee: str | None = None,
     scenario: str | None = None,
     anonymize: bool = False,
+    until: datetime | None = None,
     key: bytes | None = None,
 ) -> list[ExportRow]:
     """Every turn (retracted ones flagged) of the sessions that pass the filters."""
-    summaries = store.list_sessions(trainee=trainee, scenario=scenario, since=since)
+    summaries = store.list_sessions(
+        trainee=trainee, scenario=scenario, since=since, until=until, match=True
+    )
     summaries = sorted(summaries, key=lambda s: (s.started, s.id))
     rows: list[ExportRow] = []
     for summary in summaries:
