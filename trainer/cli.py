@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     _db(sp)
     sp = ssub.add_parser("delete", help="remove a session and its turns")
     sp.add_argument("session_id", metavar="SESSION_ID")
+    sp.add_argument(
+        "--everywhere", action="store_true", help="also delete the local copy (not only --db)"
+    )
     _db(sp)
     sp = ssub.add_parser("push", help="copy local sessions into a team database")
     sp.add_argument("--to", metavar="URL", required=True)
@@ -132,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["csv", "jsonl"], required=True)
     p.add_argument("-o", "--output", metavar="FILE")
     p.add_argument("--anonymize", action="store_true", help="pseudonyms instead of trainee names")
+    p.add_argument(
+        "--coarse", action="store_true", help="number sessions instead of ids; times to the day"
+    )
     p.add_argument("--since", metavar="DATE", help="YYYY-MM-DD, from")
     p.add_argument("--until", metavar="DATE", help="YYYY-MM-DD, up to and including")
     p.add_argument("--trainee", metavar="NAME", help="whole words of a name, any case")

@@ -31,6 +31,7 @@ def main(args: argparse.Namespace) -> int:
             trainee=args.trainee,
             scenario=args.scenario,
             anonymize=args.anonymize,
+            coarse=args.coarse,
         )
     finally:
         store.close()

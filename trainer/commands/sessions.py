@@ -94,9 +94,25 @@ def _list(args: argparse.Namespace, store: Store) -> int:
 
 
 def _delete(args: argparse.Namespace, store: Store) -> int:
-    if not store.delete_session(args.session_id):
+    """Delete from --db (leaving a tombstone `push` honours); --everywhere also from the
+    local database, so the trainee's own copy goes too."""
+    from trainer.locations import default_db_url
+    from trainer.store import open_store
+    from trainer.store.schema import normalize_url, safe_url
+
+    deleted = store.delete_session(args.session_id)
+    where = [safe_url(store.url)] if deleted else []
+    local_url = default_db_url()
+    if args.everywhere and normalize_url(local_url) != normalize_url(store.url):
+        local = open_store(local_url)
+        try:
+            if local.delete_session(args.session_id):
+                where.append(safe_url(local_url))
+        finally:
+            local.close()
+    if not where:
         raise UserError(f"no session '{args.session_id}'; see `empathy-trainer sessions list`")
-    print(f"deleted session {args.session_id}")
+    print(f"deleted session {args.session_id} from {' and '.join(where)}")
     return 0
 
 
@@ -106,10 +122,14 @@ def _push(args: argparse.Namespace, store: Store) -> int:
 
     target = open_store(args.to)
     try:
+        buried = target.tombstones()
         count = store.push_to(target)
     finally:
         target.close()
     print(f"pushed {count} session(s) to {safe_url(args.to)}")
+    skipped = len(buried & {r.id for r in store.list_sessions()})
+    if skipped:
+        print(f"skipped {skipped} session(s) deleted on {safe_url(args.to)}")
     return 0
 
 

@@ -148,6 +148,27 @@ def m006_turn_expects(conn: Connection) -> None:
     conn.execute(text(f"ALTER TABLE turns ADD COLUMN expects {json_type}"))
 
 
+@migration
+def m007_team_settings_and_tombstones(conn: Connection) -> None:
+    md = MetaData()
+    # Team-wide values every client must agree on, e.g. the pseudonym key for exports.
+    Table(
+        "team_settings",
+        md,
+        Column("name", String(100), primary_key=True),
+        Column("value", Text, nullable=False),
+    )
+    # A deleted session's id stays here so `sessions push` never copies it back.
+    Table(
+        "tombstones",
+        md,
+        Column("session_id", String(40), primary_key=True),
+        Column("trainee", String(200), nullable=False),
+        Column("deleted", DateTime(timezone=True), nullable=False),
+    )
+    md.create_all(conn)
+
+
 def applied_migrations(conn: Connection) -> set[str]:
     return set(conn.execute(select(migrations_table.c.name)).scalars())
 

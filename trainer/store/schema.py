@@ -106,6 +106,21 @@ notes = Table(
     Column("seen", Boolean, nullable=False, default=False),
 )
 
+team_settings = Table(
+    "team_settings",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+tombstones = Table(
+    "tombstones",
+    metadata,
+    Column("session_id", String(40), primary_key=True),
+    Column("trainee", String(200), nullable=False),
+    Column("deleted", DateTime(timezone=True), nullable=False),
+)
+
 
 # --- reaching the database -------------------------------------------------------------------
 
