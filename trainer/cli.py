@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "review": "review",
     "report": "report",
     "export": "export",
+    "assign": "assign",
     "bench": "bench",
     "doctor": "doctor",
 }
@@ -115,6 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--everywhere", action="store_true", help="also delete the local copy (not only --db)"
     )
     _db(sp)
+    sp = ssub.add_parser("assignments", help="assigned scenarios: pending, in progress, done")
+    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--trainee", metavar="NAME", help="whole words of a name, any case")
+    _db(sp)
     sp = ssub.add_parser("push", help="copy local sessions into a team database")
     sp.add_argument("--to", metavar="URL", required=True)
     _db(sp)
@@ -143,6 +148,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trainee", metavar="NAME", help="whole words of a name, any case")
     p.add_argument("--scenario", metavar="ID", help="whole words of a scenario id")
     _db(p)
+
+    p = sub.add_parser("assign", help="assign a scenario to trainees or the whole team")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario id or path")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--to", metavar="NAME[,NAME...]", help="comma-separated trainee names")
+    who.add_argument("--team", action="store_true", help="everyone on this database")
+    p.add_argument("--due", metavar="DATE", help="YYYY-MM-DD, the last day to do it")
+    p.add_argument("--as", dest="as_name", metavar="NAME", help="who assigns (default: lead)")
+    _with(p, _db, _scenarios_dir)
 
     p = sub.add_parser("bench", help="measure the customer model or the grader")
     p.add_argument("target", choices=["customer", "grader"])

@@ -83,6 +83,13 @@ def trainee(args: argparse.Namespace) -> str:
     return default_trainee(settings(), getattr(args, "trainee", None))
 
 
+def lead(args: argparse.Namespace) -> str:
+    """Who writes notes and assignments: --as NAME, else `lead` in config.toml, else the
+    default trainee name (so a lead who practises too is one person)."""
+    named = getattr(args, "as_name", None) or settings().lead
+    return named.strip() if named and named.strip() else trainee(args)
+
+
 def db_url(args: argparse.Namespace) -> str:
     return pick(args, "db") or locations.default_db_url()
 

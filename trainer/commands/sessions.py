@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from trainer.commands import common
@@ -133,10 +133,39 @@ def _push(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
+def _assignments(args: argparse.Namespace, store: Store) -> int:
+    """Every assignment with its status per person (report/assignments.py has the rule)."""
+    from trainer.report.assignments import progress, status_words
+    from trainer.store.filters import words_match
+
+    found = [
+        p
+        for p in progress(store)
+        if not args.trainee or words_match(args.trainee, p.assignment.trainee)
+    ]
+    if args.json:
+        print(json.dumps([p.model_dump(mode="json") for p in found], ensure_ascii=False, indent=2))
+        return 0
+    if not found:
+        print("No assignments match." if args.trainee else "No assignments yet (`assign`).")
+        return 0
+    for p in found:
+        a = p.assignment
+        due = f" due {a.due - timedelta(microseconds=1):%Y-%m-%d}" if a.due else ""
+        tries = ", ".join(t.outcome for t in p.attempts) or "no attempt"
+        print(f"{a.trainee}: {a.scenario_id}{due} · {status_words(p)} · {tries}")
+    return 0
+
+
 def main(args: argparse.Namespace) -> int:
     store = common.open_store(args)
     try:
-        action = {"list": _list, "delete": _delete, "push": _push}[args.action]
+        action = {
+            "list": _list,
+            "delete": _delete,
+            "push": _push,
+            "assignments": _assignments,
+        }[args.action]
         return action(args, store)
     finally:
         store.close()

@@ -6,6 +6,7 @@ from datetime import timedelta
 from html import escape
 
 from trainer.report import SessionReport, status
+from trainer.report.assignments import status_words
 from trainer.report.charts import Series, bar_chart, line_chart
 from trainer.report.team import TeamReport
 from trainer.report.trends import Trend, week_label
@@ -214,6 +215,26 @@ def _change(v: float | None) -> str:
     return "" if v is None else f' <span class="meta">({v:+.1f})</span>'
 
 
+def _assignments(report: TeamReport) -> str:
+    rows = []
+    for p in report.assignments:
+        a = p.assignment
+        due = f"{a.due - timedelta(microseconds=1):%Y-%m-%d}" if a.due else "–"
+        tries = "; ".join(
+            f"{t.started:%Y-%m-%d} {t.outcome} "
+            + " ".join(f"{d[:3]} {_num(v)}" for d, v in t.averages.items())
+            for t in p.attempts
+        )
+        rows.append(
+            f"<tr><td>{escape(a.trainee)}</td><td>{escape(a.scenario_id)}</td><td>{due}</td>"
+            f"<td>{escape(status_words(p))}</td><td>{escape(tries) or '–'}</td></tr>"
+        )
+    return (
+        "<h2>Assignments</h2><table><thead><tr><th>trainee</th><th>scenario</th><th>due</th>"
+        f"<th>status</th><th>attempts</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
 def _period(report: TeamReport) -> str:
     since = report.since.strftime("%Y-%m-%d") if report.since else "the beginning"
     text = f"Sessions from {since}"
@@ -291,6 +312,8 @@ def team_html(report: TeamReport) -> str:
         )
     if not report.sessions:
         body.append('<p class="meta">No sessions match.</p>')
+    if report.assignments:
+        body.append(_assignments(report))
     body.append("<h2>What the figures mean</h2><ul>")
     body += [f"<li><b>{escape(k)}</b>: {escape(v)}</li>" for k, v in report.definitions.items()]
     body.append("</ul>")

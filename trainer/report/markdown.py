@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from trainer.report import SessionReport, status
+from trainer.report.assignments import Attempt, status_words
 from trainer.report.team import TeamReport
 from trainer.report.trends import Trend
 from trainer.store import NoteRow
@@ -131,6 +132,12 @@ def _trend_lines(t: Trend) -> list[str]:
     return [f"- {d:<16} `{sparkline(t.values.get(d, []))}`" for d in DIMENSIONS]
 
 
+def _attempt(t: Attempt) -> str:
+    real = [v for v in t.averages.values() if v is not None]
+    mean = f" {sum(real) / len(real):.0f}" if real else ""
+    return f"{t.started:%Y-%m-%d} {t.outcome}{mean}"
+
+
 def _signed(v: float | None) -> str:
     return "" if v is None else f" ({v:+.1f})"
 
@@ -193,6 +200,23 @@ def team_markdown(report: TeamReport) -> str:
         )
     if not report.sessions:
         out.append("No sessions match.")
+    if report.assignments:
+        out += ["", "## Assignments", ""]
+        out += _table(
+            ["trainee", "scenario", "due", "status", "attempts"],
+            [
+                [
+                    safe(p.assignment.trainee),
+                    f"`{p.assignment.scenario_id}`",
+                    f"{p.assignment.due - timedelta(microseconds=1):%Y-%m-%d}"
+                    if p.assignment.due
+                    else "–",
+                    status_words(p),
+                    ", ".join(_attempt(t) for t in p.attempts) or "–",
+                ]
+                for p in report.assignments
+            ],
+        )
     out += ["", "## What the figures mean", ""]
     out += [f"- **{k}**: {v}" for k, v in report.definitions.items()]
     return "\n".join(out) + "\n"

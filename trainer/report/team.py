@@ -18,8 +18,10 @@ from datetime import UTC, datetime, timedelta
 from pydantic import BaseModel, Field
 
 from trainer.report import status
+from trainer.report.assignments import AssignmentProgress, progress
 from trainer.report.trends import Trend, trend
 from trainer.store import SessionSummary, Store, TurnRow, expected_scores
+from trainer.store.filters import words_match
 from trainer.types import DIMENSIONS
 
 Replies = Mapping[str, Sequence[TurnRow]]
@@ -83,6 +85,9 @@ class TeamReport(BaseModel):
     weakest_scenarios: list[ScenarioStats]
     weakest_dimensions: list[tuple[str, float]]
     trainee_weakest: dict[str, list[tuple[str, float]]] = Field(default_factory=dict)
+    assignments: list[AssignmentProgress] = Field(
+        default_factory=list, description="Each assignment, per person (report/assignments.py)."
+    )
 
 
 def _utc(moment: datetime) -> datetime:
@@ -158,6 +163,12 @@ def team_report(
     filters = {k: v for k, v in (("trainee", trainee), ("scenario", scenario)) if v}
     report = team_stats(sessions, store.replies(s.id for s in sessions), since, until)
     report.filters = filters
+    report.assignments = [
+        p
+        for p in progress(store)
+        if words_match(trainee or "", p.assignment.trainee)
+        and words_match(scenario or "", p.assignment.scenario_id)
+    ]
     return report
 
 

@@ -1,6 +1,7 @@
 """Sessions, turns and notes: SQLite by default, PostgreSQL by URL; named, recorded migrations."""
 
 from trainer.store.database import (
+    AssignmentRow,
     NoteRow,
     SessionRow,
     SessionSummary,
@@ -15,6 +16,7 @@ from trainer.store.database import (
 )
 
 __all__ = [
+    "AssignmentRow",
     "NoteRow",
     "SessionRow",
     "SessionSummary",

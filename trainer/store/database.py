@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from trainer.store import schema as S
+from trainer.store.assignments import AssignmentsMixin
 from trainer.store.base import _chunks, _day
 from trainer.store.filters import matching
 from trainer.store.migrations import migrate
@@ -23,6 +24,7 @@ from trainer.store.schema import StoreError, connect, describe_error
 from trainer.store.team import TeamMixin
 
 __all__ = [
+    "AssignmentRow",
     "NoteRow",
     "SessionRow",
     "SessionSummary",
@@ -35,6 +37,7 @@ __all__ = [
 ]
 
 from trainer.store.rows import (
+    AssignmentRow,
     NoteRow,
     SessionRow,
     SessionSummary,
@@ -47,7 +50,7 @@ from trainer.store.rows import (
 )
 
 
-class Store(NotesMixin, TeamMixin):
+class Store(NotesMixin, TeamMixin, AssignmentsMixin):
     """Reads and writes sessions; every write method commits before it returns."""
 
     # --- sessions -----------------------------------------------------------------------------

@@ -169,6 +169,40 @@ def m007_team_settings_and_tombstones(conn: Connection) -> None:
     md.create_all(conn)
 
 
+@migration
+def m008_assignments(conn: Connection) -> None:
+    md = MetaData()
+    # One row per scenario and trainee: assigning it again renews the date and the due date.
+    t = Table(
+        "assignments",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("scenario_id", String(80), nullable=False),
+        Column("trainee", String(200), nullable=False),
+        Column("due", DateTime(timezone=True)),
+        Column("assigned", DateTime(timezone=True), nullable=False),
+        Column("assigned_by", String(200), nullable=False),
+        UniqueConstraint("scenario_id", "trainee", name="uq_assignments_scenario_trainee"),
+    )
+    md.create_all(conn)
+    Index("ix_assignments_trainee", t.c.trainee).create(conn)
+
+
+@migration
+def m009_members(conn: Connection) -> None:
+    md = MetaData()
+    # Database logins on a shared PostgreSQL (team init): which trainee a login is, and
+    # whether it is a trainee's or a lead's. Row-level security reads it.
+    Table(
+        "members",
+        md,
+        Column("login", String(63), primary_key=True),
+        Column("trainee", String(200), nullable=False),
+        Column("role", String(10), nullable=False),
+    )
+    md.create_all(conn)
+
+
 def applied_migrations(conn: Connection) -> set[str]:
     return set(conn.execute(select(migrations_table.c.name)).scalars())
 

@@ -98,6 +98,24 @@ class NoteRow(BaseModel):
     seen: bool = False
 
 
+class AssignmentRow(BaseModel):
+    """A scenario a lead asked one trainee to practise, by an optional due date."""
+
+    id: int | None = None
+    scenario_id: str
+    trainee: str
+    due: datetime | None = Field(None, description="The end of the due day, UTC (exclusive).")
+    assigned: datetime = Field(default_factory=utcnow)
+    assigned_by: str
+
+
+def _assignment(row: Any) -> AssignmentRow:
+    data = dict(row._mapping)
+    data["due"] = _utc(data["due"])
+    data["assigned"] = _utc(data["assigned"])
+    return AssignmentRow.model_validate(data)
+
+
 def expected_scores(turn: TurnRow) -> dict[str, int]:
     """The scores that count in averages: only the dimensions the turn's stage expected."""
     scores = turn.scores or {}

@@ -121,6 +121,26 @@ tombstones = Table(
     Column("deleted", DateTime(timezone=True), nullable=False),
 )
 
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scenario_id", String(80), nullable=False),
+    Column("trainee", String(200), nullable=False),
+    Column("due", DateTime(timezone=True)),
+    Column("assigned", DateTime(timezone=True), nullable=False),
+    Column("assigned_by", String(200), nullable=False),
+    UniqueConstraint("scenario_id", "trainee", name="uq_assignments_scenario_trainee"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("login", String(63), primary_key=True),
+    Column("trainee", String(200), nullable=False),
+    Column("role", String(10), nullable=False),
+)
+
 
 # --- reaching the database -------------------------------------------------------------------
 

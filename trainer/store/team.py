@@ -39,3 +39,15 @@ class TeamMixin(StoreBase):
                 select(S.team_settings.c.value).where(S.team_settings.c.name == name)
             ).scalar_one()
         return bytes.fromhex(value)
+
+    def team_members(self) -> list[str]:
+        """Everyone a lead can assign to with --team: trainees who have practised here and
+        trainee logins set up with `team init`."""
+        with self._read() as conn:
+            practised = set(conn.execute(select(S.trainees.c.name)).scalars())
+            logins = set(
+                conn.execute(
+                    select(S.members.c.trainee).where(S.members.c.role == "trainee")
+                ).scalars()
+            )
+        return sorted(practised | logins, key=str.casefold)
