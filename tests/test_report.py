@@ -175,7 +175,9 @@ def test_markdown_and_json_session_reports(played: dict[str, Any]) -> None:
     assert {n["text"] for n in data["notes"]} == {"Strong finish.", "Nice <specifics>"}
     live = [t for t in turns if t.role == "employee" and not t.retracted]
     for dim in DIMENSIONS:
-        expected = round(sum(t.scores[dim] for t in live if t.scores) / len(live), 1)
+        # Only replies whose stage expected the dimension count (`expects` in the scenario).
+        counted = [t.scores[dim] for t in live if t.scores and dim in (t.expects or DIMENSIONS)]
+        expected = round(sum(counted) / len(counted), 1) if counted else None
         assert data["averages"][dim] == pytest.approx(expected, abs=0.05)
     assert data["debrief"]["best"]["quote"] in {t.text for t in live}
     assert data["debrief"]["hints_used"] == 1 and data["debrief"]["retracted"] == 1

@@ -177,12 +177,21 @@ async def test_trends_per_team_and_trainee(store: Any) -> None:
         labels = [str(who.get_option_at_index(i).prompt) for i in range(who.option_count)]
         assert labels == ["Team", "Priya Raman (1)", "Tom Okafor (2)"]
         weakest = str(screen.query_one("#trends-weakest", Static).render())
-        assert "Weakest dimensions" in weakest and "The laptop that came back broken" in weakest
+        assert "Team, weakest dimensions" in weakest
+        assert "The laptop that came back broken" in weakest
         assert screen.report is not None
         first_dim = screen.report.weakest_dimensions[0][0]
         assert weakest.index(first_dim) < weakest.index("Weakest scenarios")
         await pilot.press("down", "down")
         assert who.highlighted == 2
+        await pilot.pause()
+        # The weakest panel follows the selection: Tom's own dimensions, weakest first.
+        weakest = str(screen.query_one("#trends-weakest", Static).render())
+        toms = screen.report.trainee_weakest["Tom Okafor"]
+        assert weakest.startswith("Tom Okafor, weakest dimensions: ")
+        assert f"{toms[0][0]} {toms[0][1]:.0f}" in weakest
+        table = str(screen.query_one("#trends-table", Static).render())
+        assert "Priya Raman" in table.splitlines()[1] and "Tom Okafor" in table.splitlines()[2]
         await pilot.press("escape")
         assert isinstance(app.screen, SessionsScreen)
 

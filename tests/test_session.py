@@ -193,14 +193,15 @@ def test_resume_rebuilds_the_same_state(
     assert back.outcome == "resolved"
 
 
-def test_end_early_keeps_outcome_empty(
+def test_end_early_is_stored_as_ended_early(
     scenario: Any, store: Any, grader: Any, scripted_customer: Any
 ) -> None:
     session = Session.start(scenario, "ann", store, grader, scripted_customer)
     session.submit(GOOD[0])
     session.end()
     row = store.get_session(session.id)
-    assert row.ended is not None and row.outcome is None
+    # The one outcome vocabulary (store/outcomes.py): null means unfinished, never ended.
+    assert row.ended is not None and row.outcome == "ended_early"
     assert store.latest_incomplete("ann") is None
     assert session.undo() is False
 

@@ -79,7 +79,7 @@ async def test_recent_sessions_and_coach_notes(library: Any, grader: Any, store:
         table = app.screen.query_one("#recent", DataTable)
         row = [str(c) for c in table.get_row_at(0)]
         # Long titles are clipped at a word so outcome and scores stay in view.
-        assert row[1] == "The laptop that came…" and row[2] == "ended"
+        assert row[1] == "The laptop that came…" and row[2] == "ended early"
         averages = store.list_sessions(trainee=TRAINEE)[0].averages
         assert row[3] == str(round(averages["listening"]))
         notes = str(app.screen.query_one("#notes-box").render())

@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "review": "review",
     "report": "report",
     "export": "export",
+    "assign": "assign",
     "bench": "bench",
     "doctor": "doctor",
 }
@@ -120,11 +121,18 @@ def build_parser() -> argparse.ArgumentParser:
     ssub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     sp = ssub.add_parser("list", help="list sessions")
     sp.add_argument("--json", action="store_true")
-    sp.add_argument("--trainee", metavar="NAME")
-    sp.add_argument("--scenario", metavar="ID")
+    sp.add_argument("--trainee", metavar="NAME", help="whole words of a name, any case")
+    sp.add_argument("--scenario", metavar="ID", help="whole words of a scenario id")
     _db(sp)
     sp = ssub.add_parser("delete", help="remove a session and its turns")
     sp.add_argument("session_id", metavar="SESSION_ID")
+    sp.add_argument(
+        "--everywhere", action="store_true", help="also delete the local copy (not only --db)"
+    )
+    _db(sp)
+    sp = ssub.add_parser("assignments", help="assigned scenarios: pending, in progress, done")
+    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--trainee", metavar="NAME", help="whole words of a name, any case")
     _db(sp)
     sp = ssub.add_parser("push", help="copy local sessions into a team database")
     sp.add_argument("--to", metavar="URL", required=True)
@@ -135,7 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="HTML / Markdown / JSON report of a session or the team")
     p.add_argument("session_id", nargs="?", metavar="SESSION_ID")
     p.add_argument("--team", action="store_true", help="summarise the whole team")
-    p.add_argument("--since", metavar="DATE", help="YYYY-MM-DD (team reports)")
+    p.add_argument("--since", metavar="DATE", help="YYYY-MM-DD, from (team reports)")
+    p.add_argument("--until", metavar="DATE", help="YYYY-MM-DD, up to and including")
+    p.add_argument("--trainee", metavar="NAME", help="whole words of a name, any case")
+    p.add_argument("--scenario", metavar="ID", help="whole words of a scenario id")
     p.add_argument("--format", choices=["html", "md", "json"], required=True)
     p.add_argument("-o", "--output", metavar="FILE")
     _with(p, _db, _scenarios_dir)
@@ -143,10 +154,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["csv", "jsonl"], required=True)
     p.add_argument("-o", "--output", metavar="FILE")
     p.add_argument("--anonymize", action="store_true", help="pseudonyms instead of trainee names")
-    p.add_argument("--since", metavar="DATE")
-    p.add_argument("--trainee", metavar="NAME")
-    p.add_argument("--scenario", metavar="ID")
+    p.add_argument(
+        "--coarse", action="store_true", help="number sessions instead of ids; times to the day"
+    )
+    p.add_argument("--since", metavar="DATE", help="YYYY-MM-DD, from")
+    p.add_argument("--until", metavar="DATE", help="YYYY-MM-DD, up to and including")
+    p.add_argument("--trainee", metavar="NAME", help="whole words of a name, any case")
+    p.add_argument("--scenario", metavar="ID", help="whole words of a scenario id")
     _db(p)
+
+    p = sub.add_parser("assign", help="assign a scenario to trainees or the whole team")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario id or path")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--to", metavar="NAME[,NAME...]", help="comma-separated trainee names")
+    who.add_argument("--team", action="store_true", help="everyone on this database")
+    p.add_argument("--due", metavar="DATE", help="YYYY-MM-DD, the last day to do it")
+    p.add_argument("--as", dest="as_name", metavar="NAME", help="who assigns (default: lead)")
+    _with(p, _db, _scenarios_dir)
 
     p = sub.add_parser("bench", help="measure the customer model or the grader")
     p.add_argument("target", choices=["customer", "grader"])

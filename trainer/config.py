@@ -22,6 +22,9 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     trainee: str | None = Field(None, description="Default trainee name.")
+    lead: str | None = Field(
+        None, description="The lead's name on coach notes and assignments (review, assign)."
+    )
     db: str | None = Field(None, description="Database URL: sqlite:///path or postgresql://...")
     customer: str = Field(
         "transformers", description="Customer backend: transformers, openai or scripted."

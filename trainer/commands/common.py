@@ -86,6 +86,13 @@ def trainee(args: argparse.Namespace) -> str:
     return default_trainee(settings(), getattr(args, "trainee", None))
 
 
+def lead(args: argparse.Namespace) -> str:
+    """Who writes notes and assignments: --as NAME, else `lead` in config.toml, else the
+    default trainee name (so a lead who practises too is one person)."""
+    named = getattr(args, "as_name", None) or settings().lead
+    return named.strip() if named and named.strip() else trainee(args)
+
+
 def db_url(args: argparse.Namespace) -> str:
     return pick(args, "db") or locations.default_db_url()
 
@@ -123,5 +130,5 @@ def write_output(text: str, output: str | None) -> None:
             raise UserError(f"{output}: cannot write: {exc.strerror}") from None
     else:
         sys.stdout.write(text)
-        if not text.endswith("\n"):
+        if text and not text.endswith("\n"):
             sys.stdout.write("\n")

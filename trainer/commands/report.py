@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from trainer.commands.common import UserError, open_store, scenario_dirs, write_output
-from trainer.report.export import ExportError, parse_date
+from trainer.report.export import ExportError, parse_date, parse_until
 from trainer.scenarios import Scenario, load_library
 
 
@@ -25,16 +26,23 @@ def main(args: argparse.Namespace) -> int:
         raise UserError("report: give a SESSION_ID or --team (see `report --help`)", status=2)
     if args.team and args.session_id:
         raise UserError("report: give either a SESSION_ID or --team, not both", status=2)
-    if args.since and not args.team:
-        raise UserError("report: --since only applies to --team reports", status=2)
+    for flag in ("since", "until", "trainee", "scenario"):
+        if getattr(args, flag) and not args.team:
+            raise UserError(f"report: --{flag} only applies to --team reports", status=2)
     try:
         since = parse_date(args.since) if args.since else None
+        until = parse_until(args.until) if args.until else None
     except ExportError as exc:
         raise UserError(str(exc)) from None
     store = open_store(args)
     try:
         if args.team:
-            text = render_team(team_report(store, since=since), args.format)
+            team = team_report(
+                store, since=since, until=until, trainee=args.trainee, scenario=args.scenario
+            )
+            if not team.sessions:
+                print("empathy-trainer: no sessions match; the report is empty", file=sys.stderr)
+            text = render_team(team, args.format)
         else:
             session = store.get_session(args.session_id)
             scenario = _scenario(args, session.scenario_id) if session else None

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from trainer.scenarios import Fact, Scenario, Stage
-from trainer.store import TurnRow, averages
+from trainer.store import TurnRow, averages, expected_scores
 from trainer.types import DIMENSIONS
 
 _NEEDS = {
@@ -160,7 +160,7 @@ def build_debrief(
     path = [scenario.customer.mood] + [t.mood for t in graded if t.mood is not None]
     return Debrief(
         outcome=outcome,
-        averages=averages([t.scores for t in graded if t.scores]),
+        averages=averages([expected_scores(t) for t in graded]),
         best=_moment(best, True, scenario) if best else None,
         weakest=_moment(weakest, False, scenario) if weakest else None,
         unused_facts=[f for f in revealed if f.id not in used],

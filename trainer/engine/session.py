@@ -305,6 +305,7 @@ class Session:
                 mood=step.after,
                 latency_ms=round(latency_ms, 2),
                 stage_id=stage.id,
+                expects=list(stage.expects),
                 hint_used=self._hint_pending,
                 signals=dict(result.signals),
                 facts_used=list(result.facts_used),
@@ -447,4 +448,8 @@ class Session:
 
     def debrief(self) -> Debrief:
         """What went well, what to try instead, and how the customer's mood went."""
-        return build_debrief(self.scenario, self._turns, self.revealed_facts, self.outcome)
+        found = build_debrief(self.scenario, self._turns, self.revealed_facts, self.outcome)
+        # A hint asked for before a reply that was then taken back was still used.
+        every = self.store.turns(self.id, include_retracted=True)
+        found.hints_used = sum(1 for t in every if t.role == "employee" and t.hint_used)
+        return found

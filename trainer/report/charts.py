@@ -15,8 +15,11 @@ PALETTE: dict[str, tuple[str, str]] = {
 }
 _FALLBACK = [("#56B4E9", ""), ("#F0E442", "4 2"), ("#000000", "1 2")]
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 40, 16, 28, 52
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 44, 24, 30, 60
+FONT = 12
+"""Text size in chart units: a chart is drawn at least 580 px wide (one per row on screen,
+16 cm in print), so no label renders under 11 px."""
 
 
 @dataclass
@@ -41,14 +44,24 @@ def line_chart(
     series: list[Series],
     y_max: float = 100.0,
     y_label: str = "",
+    x_positions: list[float] | None = None,
 ) -> str:
-    """An accessible SVG line chart (0..y_max) with a legend; `x_labels` name each position."""
+    """An accessible SVG line chart (0..y_max) with a legend; `x_labels` name each position.
+
+    `x_positions` (e.g. days since the first point) space the points by time; without them
+    the points are evenly spaced. A missing value is stepped over: the line joins the points
+    either side, so a sparse series still reads as a line, not scattered dots.
+    """
     n = len(x_labels)
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
+    xs = (
+        list(x_positions) if x_positions and len(x_positions) == n else [float(i) for i in range(n)]
+    )
+    span = (xs[-1] - xs[0]) if n > 1 else 0.0
 
     def x_at(i: int) -> float:
-        return LEFT + (plot_w / 2 if n <= 1 else plot_w * i / (n - 1))
+        return LEFT + (plot_w / 2 if span <= 0 else plot_w * (xs[i] - xs[0]) / span)
 
     def y_at(v: float) -> float:
         return TOP + plot_h * (1 - max(0.0, min(v, y_max)) / y_max)
@@ -60,7 +73,7 @@ def line_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" preserveAspectRatio="xMidYMid meet">',
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
-        f'<text x="{LEFT}" y="16" class="chart-title" font-size="13" font-weight="bold">'
+        f'<text x="{LEFT}" y="18" class="chart-title" font-size="14" font-weight="bold">'
         f"{escape(title)}</text>",
     ]
     for tick in range(0, 5):
@@ -69,43 +82,37 @@ def line_chart(
         out.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="#ccc" stroke-width="0.5"/>'
-            f'<text x="{LEFT - 4}" y="{y + 3:.1f}" font-size="9" text-anchor="end">{_fmt(level)}</text>'
+            f'<text x="{LEFT - 4}" y="{y + 4:.1f}" font-size="{FONT}" text-anchor="end">'
+            f"{_fmt(level)}</text>"
         )
     if y_label:
         out.append(
-            f'<text x="10" y="{TOP + plot_h / 2:.0f}" font-size="9" text-anchor="middle" '
+            f'<text x="12" y="{TOP + plot_h / 2:.0f}" font-size="{FONT}" text-anchor="middle" '
             f'transform="rotate(-90 10 {TOP + plot_h / 2:.0f})">{escape(y_label)}</text>'
         )
-    step = max(1, (n + 11) // 12)  # at most ~12 x labels so they never overlap
-    for i, label in enumerate(x_labels):
-        if i % step == 0 or i == n - 1:
-            out.append(
-                f'<text x="{x_at(i):.1f}" y="{TOP + plot_h + 14}" font-size="9" '
-                f'text-anchor="middle">{escape(label)}</text>'
-            )
+    for i in _label_positions(
+        [x_at(i) for i in range(n)], max(len(x) for x in x_labels) if n else 0
+    ):
+        # The end labels are anchored inwards so the last date is never cut off.
+        anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
+        out.append(
+            f'<text x="{x_at(i):.1f}" y="{TOP + plot_h + 17}" font-size="{FONT}" '
+            f'text-anchor="{anchor}">{escape(x_labels[i])}</text>'
+        )
     for si, s in enumerate(series):
         colour, dash = _style(s.name, si)
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        run: list[str] = []
-        runs: list[list[str]] = []
-        for i, v in enumerate(s.values[:n]):
-            if v is None:
-                if run:
-                    runs.append(run)
-                run = []
-                continue
-            run.append(f"{x_at(i):.1f},{y_at(v):.1f}")
-        if run:
-            runs.append(run)
-        for r in runs:
-            if len(r) > 1:
-                out.append(
-                    f'<polyline class="series" data-series="{escape(s.name)}" fill="none" '
-                    f'stroke="{colour}" stroke-width="2"{dash_attr} points="{" ".join(r)}"/>'
-                )
-            for point in r:
-                px, py = point.split(",")
-                out.append(f'<circle cx="{px}" cy="{py}" r="2.5" fill="{colour}"/>')
+        points = [
+            f"{x_at(i):.1f},{y_at(v):.1f}" for i, v in enumerate(s.values[:n]) if v is not None
+        ]
+        if len(points) > 1:
+            out.append(
+                f'<polyline class="series" data-series="{escape(s.name)}" fill="none" '
+                f'stroke="{colour}" stroke-width="2"{dash_attr} points="{" ".join(points)}"/>'
+            )
+        for point in points:
+            px, py = point.split(",")
+            out.append(f'<circle cx="{px}" cy="{py}" r="3" fill="{colour}"/>')
     # Legend under the axis, one entry per series.
     lx = LEFT
     ly = HEIGHT - 12
@@ -115,11 +122,25 @@ def line_chart(
         out.append(
             f'<line x1="{lx}" x2="{lx + 18}" y1="{ly - 3}" y2="{ly - 3}" stroke="{colour}" '
             f'stroke-width="2"{dash_attr}/>'
-            f'<text x="{lx + 22}" y="{ly}" font-size="10">{escape(s.name)}</text>'
+            f'<text x="{lx + 22}" y="{ly}" font-size="{FONT}">{escape(s.name)}</text>'
         )
-        lx += 30 + 7 * len(s.name)
+        lx += 32 + 7 * len(s.name)
     out.append("</svg>")
     return "".join(out)
+
+
+def _label_positions(xs: list[float], longest: int) -> list[int]:
+    """Which x labels to draw: the first, the last, and others that leave room between them."""
+    if not xs:
+        return []
+    width = longest * FONT * 0.6 + 8
+    picked = [0]
+    for i in range(1, len(xs)):
+        if xs[i] - xs[picked[-1]] >= width and xs[-1] - xs[i] >= width:
+            picked.append(i)
+    if len(xs) > 1:
+        picked.append(len(xs) - 1)
+    return picked
 
 
 def bar_chart(title: str, bars: list[tuple[str, float]], y_max: float = 100.0) -> str:
@@ -133,18 +154,18 @@ def bar_chart(title: str, bars: list[tuple[str, float]], y_max: float = 100.0) -
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
         f'role="img" preserveAspectRatio="xMidYMid meet">',
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
-        f'<text x="4" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
+        f'<text x="4" y="18" font-size="14" font-weight="bold">{escape(title)}</text>',
     ]
     for i, (label, value) in enumerate(bars):
         y = TOP + i * row_h
         w = bar_w * max(0.0, min(value, y_max)) / y_max
         short = label if len(label) <= 32 else label[:31] + "…"
         out.append(
-            f'<text x="{label_w - 6}" y="{y + 14}" font-size="10" text-anchor="end">'
+            f'<text x="{label_w - 6}" y="{y + 15}" font-size="{FONT}" text-anchor="end">'
             f"{escape(short)}</text>"
             f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" '
             f'fill="#0072B2"/>'
-            f'<text x="{label_w + w + 4:.1f}" y="{y + 14}" font-size="10">{_fmt(value)}</text>'
+            f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" font-size="{FONT}">{_fmt(value)}</text>'
         )
     out.append("</svg>")
     return "".join(out)

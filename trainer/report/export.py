@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import io
 import json
-import re
-import secrets
-from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from trainer import locations
 from trainer.errors import TrainerError
+from trainer.report.anonymize import KEY_NAME, Anonymizer, pseudonym
 from trainer.types import DIMENSIONS
+
+__all__ = ["COLUMNS", "Anonymizer", "ExportRow", "collect_rows", "pseudonym", "to_csv", "to_jsonl"]
 
 if TYPE_CHECKING:
     from trainer.store import SessionRow, Store, TurnRow
@@ -40,7 +38,8 @@ EXPORT_COLUMNS_DOC = """\
 | `retracted` | `true` when the trainee took the reply back with undo (kept for coaching) |
 | `hint_used` | `true` when the trainee asked for a hint before this reply |
 | `time` | when the turn was committed, ISO 8601 in UTC |
-| `outcome` | how the session ended: `resolved`, `walked_out`, `out_of_turns`, empty if unfinished |
+| `outcome` | how the session ended: `resolved`, `walked_out`, `out_of_turns`, `ended_early` (the trainee ended it), empty while unfinished |
+| `expected` | employee replies: the dimensions the stage expected, space-separated; a score not listed is left out of every average |
 """
 
 COLUMNS: tuple[str, ...] = (
@@ -59,6 +58,7 @@ COLUMNS: tuple[str, ...] = (
     "hint_used",
     "time",
     "outcome",
+    "expected",
 )
 
 
@@ -87,6 +87,7 @@ class ExportRow(BaseModel):
     hint_used: bool = False
     time: str
     outcome: str | None = None
+    expected: str | None = None
 
 
 def parse_date(text: str, flag: str = "--since") -> datetime:
@@ -101,58 +102,22 @@ def parse_date(text: str, flag: str = "--since") -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+def parse_until(text: str, flag: str = "--until") -> datetime:
+    """The end of a period, exclusive: a bare date means up to the end of that day."""
+    moment = parse_date(text, flag)
+    return moment + timedelta(days=1) if len(text.strip()) == 10 else moment
+
+
 def iso_utc(moment: datetime) -> str:
     """ISO 8601 in UTC; naive datetimes from the store are taken as UTC."""
     aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return aware.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _anonymize_key() -> bytes:
-    # A per-installation secret keeps pseudonyms stable across exports without letting anyone
-    # recover a name by hashing the team's names themselves.
-    path = locations.data_dir() / "anonymize.key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
-    return bytes.fromhex(path.read_text(encoding="utf-8").strip())
-
-
-def pseudonym(name: str, key: bytes) -> str:
-    """A stable pseudonym for a trainee: the same name and key always give the same one."""
-    digest = hmac.new(key, name.strip().casefold().encode(), hashlib.sha256).hexdigest()
-    return f"trainee-{digest[:8]}"
-
-
-class Anonymizer:
-    """Replaces every known trainee's name (and each part of it) with their pseudonym."""
-
-    def __init__(self, trainees: Iterable[str], key: bytes | None = None):
-        self.key = key if key is not None else _anonymize_key()
-        self.names = {t: pseudonym(t, self.key) for t in set(trainees)}
-        parts: dict[str, str] = {}
-        for name, alias in self.names.items():
-            parts[name.strip()] = alias
-            for part in re.split(r"[\s._-]+", name.strip()):
-                if len(part) >= 2:
-                    parts.setdefault(part, alias)
-        # Longest first, so "Sam Lee" is replaced whole before "Sam".
-        ordered = sorted(parts, key=len, reverse=True)
-        self._aliases = {p.casefold(): parts[p] for p in ordered}
-        self._pattern = (
-            re.compile(
-                r"(?<!\w)(" + "|".join(re.escape(p) for p in ordered) + r")(?!\w)", re.IGNORECASE
-            )
-            if ordered
-            else None
-        )
-
-    def trainee(self, name: str) -> str:
-        return self.names.get(name) or pseudonym(name, self.key)
-
-    def text(self, text: str) -> str:
-        if self._pattern is None:
-            return text
-        return self._pattern.sub(lambda m: self._aliases[m.group(0).casefold()], text)
+def _expected(turn: TurnRow) -> str | None:
+    if turn.role != "employee" or not turn.scores:
+        return None
+    return " ".join(d for d in DIMENSIONS if turn.expects is None or d in turn.expects)
 
 
 def session_rows(session: SessionRow, turns: Sequence[TurnRow]) -> list[ExportRow]:
@@ -176,6 +141,7 @@ def session_rows(session: SessionRow, turns: Sequence[TurnRow]) -> list[ExportRo
                 hint_used=t.hint_used,
                 time=iso_utc(t.created),
                 outcome=session.outcome,
+                expected=_expected(t),
                 **{d: scores.get(d) for d in DIMENSIONS},
             )
         )
@@ -188,10 +154,14 @@ def collect_rows(
     trainee: str | None = None,
     scenario: str | None = None,
     anonymize: bool = False,
+    until: datetime | None = None,
     key: bytes | None = None,
+    coarse: bool = False,
 ) -> list[ExportRow]:
     """Every turn (retracted ones flagged) of the sessions that pass the filters."""
-    summaries = store.list_sessions(trainee=trainee, scenario=scenario, since=since)
+    summaries = store.list_sessions(
+        trainee=trainee, scenario=scenario, since=since, until=until, match=True
+    )
     summaries = sorted(summaries, key=lambda s: (s.started, s.id))
     rows: list[ExportRow] = []
     for summary in summaries:
@@ -200,12 +170,23 @@ def collect_rows(
     if anonymize:
         # Names of every trainee in the database, not only the exported ones: colleagues get
         # mentioned in each other's transcripts.
-        everyone = {s.trainee for s in store.list_sessions()}
-        anon = Anonymizer(everyone | {r.trainee for r in rows}, key)
+        everyone = set(store.trainees()) | {r.trainee for r in rows}
+        anon = Anonymizer(everyone, key if key is not None else store.team_secret(KEY_NAME))
         for row in rows:
             row.text = anon.text(row.text)
             row.trainee = anon.trainee(row.trainee)
+    if coarse:
+        _coarsen(rows)
     return rows
+
+
+def _coarsen(rows: list[ExportRow]) -> None:
+    """Session ids become `session-1`, `session-2`... in export order (rows still group by
+    session, but cannot be looked up), and times keep only the day."""
+    numbers: dict[str, str] = {}
+    for row in rows:
+        row.session_id = numbers.setdefault(row.session_id, f"session-{len(numbers) + 1}")
+        row.time = row.time[:10]
 
 
 def _cell(value: object) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html import escape
 
 from trainer.report import SessionReport, status
+from trainer.report.assignments import status_words
 from trainer.report.charts import Series, bar_chart, line_chart
-from trainer.report.team import TeamReport, Trend
+from trainer.report.team import TeamReport
+from trainer.report.trends import Trend, week_label
 from trainer.store import NoteRow, TurnRow
 from trainer.types import DIMENSIONS
 
@@ -21,8 +24,10 @@ h1 { font-size: 1.6rem; margin: 0 0 .25rem; } h2 { font-size: 1.2rem; margin-top
 table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
-svg.chart { width: 100%; height: auto; font-family: inherit; }
+.charts { display: block; }
+/* One chart per row, never narrower than ~36rem on screen, so its 12-unit labels stay >= 11 px. */
+svg.chart { display: block; width: 100%; max-width: 44rem; min-width: 36rem; height: auto;
+            font-family: inherit; margin: 0 0 1rem; }
 .turn { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; margin: .6rem 0;
         break-inside: avoid; page-break-inside: avoid; }
 .turn.customer { background: var(--cust); } .turn.employee { background: var(--emp); }
@@ -43,7 +48,8 @@ blockquote { margin: .3rem 0; padding-left: .8rem; border-left: 3px solid var(--
   body { max-width: none; padding: 0; font-size: 11pt; }
   .turn, .note { background: none !important; }
   h2 { break-after: avoid; page-break-after: avoid; }
-  .charts { display: block; } svg.chart { max-width: 16cm; break-inside: avoid; }
+  .charts { display: block; } svg.chart { width: 16cm; min-width: 0; max-width: 16cm;
+                                          break-inside: avoid; page-break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
 """
@@ -195,37 +201,86 @@ def session_html(report: SessionReport) -> str:
 
 
 def _trend_chart(title: str, t: Trend) -> str:
+    first = t.starts[0] if t.starts else None
     return line_chart(
-        title, t.buckets, [Series(d, t.values.get(d, [])) for d in DIMENSIONS], y_label="average"
+        title,
+        [week_label(d) for d in t.starts] if t.starts else t.buckets,
+        [Series(d, t.values.get(d, [])) for d in DIMENSIONS],
+        y_label="per-reply mean",
+        x_positions=[float((d - first).days) for d in t.starts] if first else None,
     )
+
+
+def _change(v: float | None) -> str:
+    return "" if v is None else f' <span class="meta">({v:+.1f})</span>'
+
+
+def _assignments(report: TeamReport) -> str:
+    rows = []
+    for p in report.assignments:
+        a = p.assignment
+        due = f"{a.due - timedelta(microseconds=1):%Y-%m-%d}" if a.due else "–"
+        tries = "; ".join(
+            f"{t.started:%Y-%m-%d} {t.outcome} "
+            + " ".join(f"{d[:3]} {_num(v)}" for d, v in t.averages.items())
+            for t in p.attempts
+        )
+        rows.append(
+            f"<tr><td>{escape(a.trainee)}</td><td>{escape(a.scenario_id)}</td><td>{due}</td>"
+            f"<td>{escape(status_words(p))}</td><td>{escape(tries) or '–'}</td></tr>"
+        )
+    return (
+        "<h2>Assignments</h2><table><thead><tr><th>trainee</th><th>scenario</th><th>due</th>"
+        f"<th>status</th><th>attempts</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _period(report: TeamReport) -> str:
+    since = report.since.strftime("%Y-%m-%d") if report.since else "the beginning"
+    text = f"Sessions from {since}"
+    if report.until:
+        text += f" to {(report.until - timedelta(microseconds=1)).strftime('%Y-%m-%d')}"
+    for key, value in report.filters.items():
+        text += f" · {key} matching “{value}”"
+    return text
 
 
 def team_html(report: TeamReport) -> str:
     """The team summary as a single self-contained HTML page."""
-    since = report.since.strftime("%Y-%m-%d") if report.since else "the beginning"
     outcomes = ", ".join(f"{k}: {v}" for k, v in sorted(report.outcomes.items())) or "none"
     body = [
         "<h1>Team report</h1>",
-        f'<p class="meta">Sessions since {escape(since)}: {report.sessions} · outcomes: '
-        f"{escape(outcomes)} · generated {report.generated.strftime('%Y-%m-%d %H:%M')} UTC</p>",
+        f'<p class="meta">{escape(_period(report))}: {report.sessions} sessions, '
+        f"{report.replies} replies · outcomes: {escape(outcomes)} · generated "
+        f"{report.generated.strftime('%Y-%m-%d %H:%M')} UTC</p>",
         "<h2>Trainees × dimensions</h2>",
+        '<p class="meta">Per-reply means: every graded reply counts once, and a dimension only '
+        "where the stage expected it. In brackets: the change since the previous period of the "
+        "same length.</p>",
     ]
     head = "".join(f'<th class="num">{escape(d)}</th>' for d in DIMENSIONS)
     rows = [
         f"<table><thead><tr><th>trainee</th><th class='num'>sessions</th>"
-        f"<th class='num'>resolved</th>{head}<th class='num'>overall</th></tr></thead><tbody>"
+        f"<th class='num'>replies</th><th class='num'>resolved</th><th class='num'>hints</th>"
+        f"{head}<th class='num'>overall</th></tr></thead><tbody>"
     ]
     for t in report.trainees:
-        cells = "".join(f'<td class="num">{_num(t.averages.get(d))}</td>' for d in DIMENSIONS)
+        cells = "".join(
+            f'<td class="num">{_num(t.averages.get(d))}{_change(t.change.get(d))}</td>'
+            for d in DIMENSIONS
+        )
         rows.append(
             f"<tr><td>{escape(t.trainee)}</td><td class='num'>{t.sessions}</td>"
-            f"<td class='num'>{t.resolved}</td>{cells}<td class='num'>{_num(t.overall)}</td></tr>"
+            f"<td class='num'>{t.replies}</td><td class='num'>{t.resolved}</td>"
+            f"<td class='num'>{t.hints}</td>{cells}<td class='num'>{_num(t.overall)}</td></tr>"
         )
     cells = "".join(f'<td class="num">{_num(report.dimensions.get(d))}</td>' for d in DIMENSIONS)
     overall = [v for v in report.dimensions.values() if v is not None]
     rows.append(
         f"<tr><th>team</th><td class='num'>{report.sessions}</td>"
-        f"<td class='num'>{report.outcomes.get('resolved', 0)}</td>{cells}"
+        f"<td class='num'>{report.replies}</td>"
+        f"<td class='num'>{report.outcomes.get('resolved', 0)}</td>"
+        f"<td class='num'>{sum(t.hints for t in report.trainees)}</td>{cells}"
         f"<td class='num'>{_num(sum(overall) / len(overall) if overall else None)}</td></tr>"
     )
     rows.append("</tbody></table>")
@@ -256,5 +311,10 @@ def team_html(report: TeamReport) -> str:
             f"<th class='num'>overall</th></tr></thead><tbody>{lines}</tbody></table>"
         )
     if not report.sessions:
-        body.append('<p class="meta">No sessions in this period.</p>')
+        body.append('<p class="meta">No sessions match.</p>')
+    if report.assignments:
+        body.append(_assignments(report))
+    body.append("<h2>What the figures mean</h2><ul>")
+    body += [f"<li><b>{escape(k)}</b>: {escape(v)}</li>" for k, v in report.definitions.items()]
+    body.append("</ul>")
     return _page("Team report", body)

@@ -12,7 +12,8 @@ from trainer.engine.coaching import Moment, may_be_best
 from trainer.engine.coaching import build_debrief as engine_debrief
 from trainer.engine.rules import State
 from trainer.errors import TrainerError
-from trainer.store import NoteRow, SessionRow, TurnRow
+from trainer.store import NoteRow, SessionRow, TurnRow, expected_scores
+from trainer.store.outcomes import outcome_status
 from trainer.types import DIMENSIONS
 
 if TYPE_CHECKING:
@@ -64,10 +65,8 @@ class SessionReport(BaseModel):
 
 
 def status(session: SessionRow) -> str:
-    """How a session stands: its outcome, "stopped" (ended early) or "unfinished"."""
-    if session.outcome:
-        return session.outcome
-    return "stopped" if session.ended else "unfinished"
+    """How a session stands, in the one vocabulary of trainer/store/outcomes.py."""
+    return outcome_status(session.outcome, session.ended)
 
 
 def _mean(values: list[float]) -> float | None:
@@ -83,12 +82,10 @@ def reply_mean(turn: TurnRow) -> float | None:
 
 
 def averages(turns: list[TurnRow]) -> dict[str, float | None]:
-    """Per-dimension mean over the graded, non-retracted employee replies."""
-    graded = [t for t in turns if t.role == "employee" and t.scores and not t.retracted]
-    return {
-        d: _mean([float(t.scores[d]) for t in graded if t.scores and d in t.scores])
-        for d in DIMENSIONS
-    }
+    """Per-dimension mean over the graded, non-retracted employee replies whose stage
+    expected that dimension (see `expected_scores`)."""
+    graded = [expected_scores(t) for t in turns if t.role == "employee" and not t.retracted]
+    return {d: _mean([float(s[d]) for s in graded if d in s]) for d in DIMENSIONS}
 
 
 def ordered_turns(turns: list[TurnRow]) -> list[TurnRow]:
@@ -136,9 +133,12 @@ def build_debrief(
     """The debrief from stored turns: the engine's when the scenario is known, else a summary."""
     live = [t for t in all_turns if not t.retracted]
     retracted = sum(1 for t in all_turns if t.role == "employee" and t.retracted)
+    # Hints count from every turn: a hint asked for before a reply that was taken back was used.
+    hints = sum(1 for t in all_turns if t.role == "employee" and t.hint_used)
     if scenario is not None:
         debrief = _engine_debrief(scenario, session, live)
         debrief.retracted = retracted
+        debrief.hints_used = hints
         return debrief
     # The scenario file is gone (or was a draft): summarise from the turns alone.
     replies = [t for t in live if t.role == "employee" and reply_mean(t) is not None]
@@ -146,7 +146,7 @@ def build_debrief(
         outcome=session.outcome,
         averages=averages(live),
         mood_path=[t.mood for t in live if t.role == "customer" and t.mood is not None],
-        hints_used=sum(1 for t in live if t.role == "employee" and t.hint_used),
+        hints_used=hints,
         retracted=retracted,
     )
     praised = [t for t in replies if may_be_best(t)]

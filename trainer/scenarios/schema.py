@@ -122,6 +122,16 @@ class Stage(_Strict):
         default_factory=list, description="Fact ids the customer reveals in this stage."
     )
     advance_when: AdvanceWhen = Field(default_factory=lambda: AdvanceWhen())
+    expects: list[Dimension] = Field(
+        default_factory=lambda: list[Dimension](
+            ["listening", "acknowledgement", "apology", "personalization"]
+        ),
+        min_length=1,
+        description=(
+            "Dimensions a reply here is expected to show; the others are still scored but left "
+            "out of averages (e.g. no apology is due while the customer is still explaining)."
+        ),
+    )
     strong_replies: list[Text] = Field(
         min_length=1, description="What a skilled employee might say here (hints, debrief)."
     )

@@ -1,6 +1,7 @@
 """Sessions, turns and notes: SQLite by default, PostgreSQL by URL; named, recorded migrations."""
 
 from trainer.store.database import (
+    AssignmentRow,
     NoteRow,
     SessionRow,
     SessionSummary,
@@ -8,12 +9,14 @@ from trainer.store.database import (
     StoreError,
     TurnRow,
     averages,
+    expected_scores,
     new_session_id,
     open_store,
     utcnow,
 )
 
 __all__ = [
+    "AssignmentRow",
     "NoteRow",
     "SessionRow",
     "SessionSummary",
@@ -21,6 +24,7 @@ __all__ = [
     "StoreError",
     "TurnRow",
     "averages",
+    "expected_scores",
     "new_session_id",
     "open_store",
     "utcnow",

@@ -7,90 +7,51 @@ write lock up front (BEGIN IMMEDIATE), so two processes writing one file both su
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy import func, select, update
 
 from trainer.store import schema as S
+from trainer.store.assignments import AssignmentsMixin
+from trainer.store.base import _chunks, _day
+from trainer.store.filters import matching
 from trainer.store.migrations import migrate
-from trainer.store.schema import StoreError, connect, describe_error, safe_url
+from trainer.store.notes import NotesMixin
+from trainer.store.outcomes import ENDED_EARLY
+from trainer.store.schema import StoreError, connect, describe_error
+from trainer.store.team import TeamMixin
 
 __all__ = [
+    "AssignmentRow",
     "NoteRow",
     "SessionRow",
     "SessionSummary",
     "Store",
     "StoreError",
     "TurnRow",
+    "expected_scores",
     "new_session_id",
     "open_store",
 ]
 
 from trainer.store.rows import (
+    AssignmentRow,
     NoteRow,
     SessionRow,
     SessionSummary,
     TurnRow,
-    _note,
     _session,
     _turn,
-    _utc,
+    expected_scores,
     new_session_id,
     utcnow,
 )
 
 
-class Store:
+class Store(NotesMixin, TeamMixin, AssignmentsMixin):
     """Reads and writes sessions; every write method commits before it returns."""
-
-    def __init__(self, engine: Engine, url: str):
-        self.engine = engine
-        self.url = url
-
-    def __repr__(self) -> str:
-        return f"Store({safe_url(self.url)!r})"
-
-    @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
-
-    # --- transactions -----------------------------------------------------------------------
-
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        """One committed transaction holding the write lock from its first statement."""
-        try:
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(sqlite_immediate=True)
-                with conn.begin():
-                    yield conn
-        except StoreError:
-            raise
-        except Exception as exc:
-            raise describe_error(exc, self.url) from exc
-
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        try:
-            with self.engine.connect() as conn:
-                yield conn
-        except StoreError:
-            raise
-        except Exception as exc:
-            raise describe_error(exc, self.url) from exc
-
-    def _insert_ignore(self, conn: Connection, table: Any, values: dict[str, Any]) -> None:
-        if self.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-            conn.execute(pg_insert(table).values(**values).on_conflict_do_nothing())
-        else:
-            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-            conn.execute(sqlite_insert(table).values(**values).on_conflict_do_nothing())
 
     # --- sessions -----------------------------------------------------------------------------
 
@@ -122,7 +83,7 @@ class Store:
             conn.execute(
                 update(S.sessions)
                 .where(S.sessions.c.id == session_id)
-                .values(ended=utcnow(), outcome=outcome)
+                .values(ended=utcnow(), outcome=outcome or ENDED_EARLY)
             )
 
     def reopen_session(self, session_id: str) -> None:
@@ -147,29 +108,47 @@ class Store:
         return _session(found) if found else None
 
     def delete_session(self, session_id: str) -> bool:
-        """Remove a session with its turns and notes; False if there was no such session."""
+        """Remove a session with its turns and notes, leaving a tombstone so that no later
+        `push` copies it back; False if there was no such session."""
         with self._write() as conn:
-            conn.execute(delete(S.notes).where(S.notes.c.session_id == session_id))
-            conn.execute(delete(S.turns).where(S.turns.c.session_id == session_id))
-            result = conn.execute(delete(S.sessions).where(S.sessions.c.id == session_id))
-        return bool(result.rowcount)
+            found = conn.execute(
+                select(S.sessions.c.trainee).where(S.sessions.c.id == session_id)
+            ).first()
+            if found is None:
+                return False
+            self._bury(conn, session_id, found[0])
+        return True
 
     def list_sessions(
         self,
         trainee: str | None = None,
         scenario: str | None = None,
         since: datetime | date | None = None,
+        until: datetime | date | None = None,
+        match: bool = False,
     ) -> list[SessionSummary]:
-        """Sessions newest first, with non-retracted turn counts and per-dimension averages."""
+        """Sessions newest first, with non-retracted turn counts and per-dimension averages.
+
+        `trainee` and `scenario` are exact unless `match` is set, when they are read filters
+        matched by whole words without case (store/filters.py). `until` is exclusive.
+        """
         query = select(S.sessions)
-        if trainee is not None:
-            query = query.where(S.sessions.c.trainee == trainee)
-        if scenario is not None:
-            query = query.where(S.sessions.c.scenario_id == scenario)
+        if match:
+            names = matching(trainee, self._distinct(S.sessions.c.trainee))
+            ids = matching(scenario, self._distinct(S.sessions.c.scenario_id))
+            if names is not None:
+                query = query.where(S.sessions.c.trainee.in_(names))
+            if ids is not None:
+                query = query.where(S.sessions.c.scenario_id.in_(ids))
+        else:
+            if trainee is not None:
+                query = query.where(S.sessions.c.trainee == trainee)
+            if scenario is not None:
+                query = query.where(S.sessions.c.scenario_id == scenario)
         if since is not None:
-            if not isinstance(since, datetime):
-                since = datetime(since.year, since.month, since.day, tzinfo=UTC)
-            query = query.where(S.sessions.c.started >= _utc(since))
+            query = query.where(S.sessions.c.started >= _day(since))
+        if until is not None:
+            query = query.where(S.sessions.c.started < _day(until))
         query = query.order_by(S.sessions.c.started.desc(), S.sessions.c.id.desc())
         live = S.turns.c.retracted.is_(False)
         with self._read() as conn:
@@ -185,21 +164,43 @@ class Store:
                 )
                 counts.update({sid: n for sid, n in counted})
                 graded = conn.execute(
-                    select(S.turns.c.session_id, S.turns.c.scores).where(
+                    select(S.turns.c.session_id, S.turns.c.scores, S.turns.c.expects).where(
                         S.turns.c.session_id.in_(chunk),
                         live,
                         S.turns.c.role == "employee",
                     )
                 )
-                for sid, sc in graded:
+                for sid, sc, expects in graded:
                     if sc:
-                        scores.setdefault(sid, []).append(sc)
+                        scores.setdefault(sid, []).append(
+                            {d: v for d, v in sc.items() if expects is None or d in expects}
+                        )
         return [
             SessionSummary(
                 **r.model_dump(), turns=counts.get(r.id, 0), averages=averages(scores.get(r.id, []))
             )
             for r in rows
         ]
+
+    def _distinct(self, column: Any) -> list[str]:
+        with self._read() as conn:
+            return list(conn.execute(select(column).distinct()).scalars())
+
+    def replies(self, session_ids: Iterable[str]) -> dict[str, list[TurnRow]]:
+        """Every employee turn of these sessions (retracted ones included), in order."""
+        wanted = list(session_ids)
+        out: dict[str, list[TurnRow]] = {sid: [] for sid in wanted}
+        with self._read() as conn:
+            for chunk in _chunks(wanted, 500):
+                found = conn.execute(
+                    select(S.turns)
+                    .where(S.turns.c.session_id.in_(chunk), S.turns.c.role == "employee")
+                    .order_by(S.turns.c.session_id, S.turns.c.idx, S.turns.c.id)
+                )
+                for r in found:
+                    turn = _turn(r)
+                    out[turn.session_id].append(turn)
+        return out
 
     def trainees(self) -> list[str]:
         with self._read() as conn:
@@ -246,108 +247,19 @@ class Store:
             )
         return int(result.rowcount or 0)
 
-    # --- notes -------------------------------------------------------------------------------
-
-    def add_note(self, note: NoteRow) -> NoteRow:
-        with self._write() as conn:
-            result = conn.execute(S.notes.insert().values(**note.model_dump(exclude={"id"})))
-            new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
-        return note.model_copy(update={"id": new_id})
-
-    def notes(
-        self, session_id: str | None = None, trainee: str | None = None, unseen_only: bool = False
-    ) -> list[NoteRow]:
-        query = select(S.notes)
-        if session_id is not None:
-            query = query.where(S.notes.c.session_id == session_id)
-        if trainee is not None:
-            query = query.join(S.sessions, S.sessions.c.id == S.notes.c.session_id).where(
-                S.sessions.c.trainee == trainee
-            )
-        if unseen_only:
-            query = query.where(S.notes.c.seen.is_(False))
-        with self._read() as conn:
-            return [_note(r) for r in conn.execute(query.order_by(S.notes.c.created, S.notes.c.id))]
-
-    def mark_notes_seen(self, ids: Iterable[int]) -> None:
-        wanted = list(ids)
-        if not wanted:
-            return
-        with self._write() as conn:
-            conn.execute(update(S.notes).where(S.notes.c.id.in_(wanted)).values(seen=True))
-
     # --- team database -------------------------------------------------------------------------
 
     def push_to(self, other: Store) -> int:
-        """Copy sessions, turns and notes into `other` without duplicates.
+        """Copy sessions, turns and notes into `other` (store/sync.py); returns how many
+        sessions were copied or brought up to date."""
+        from trainer.store.sync import push
 
-        Returns how many sessions were copied or brought up to date; pushing twice copies
-        nothing the second time. Session ids are the same on both sides.
-        """
-        changed = 0
-        for row in self._all_sessions():
-            turns = self.turns(row.id, include_retracted=True)
-            notes = self.notes(session_id=row.id)
-            with other._write() as dst:
-                if _push_session(other, dst, row, turns, notes):
-                    changed += 1
-        return changed
+        return push(self, other)
 
     def _all_sessions(self) -> list[SessionRow]:
         with self._read() as conn:
             found = conn.execute(select(S.sessions).order_by(S.sessions.c.started))
             return [_session(r) for r in found]
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-
-def _push_session(
-    other: Store, dst: Connection, row: SessionRow, turns: list[TurnRow], notes: list[NoteRow]
-) -> bool:
-    """Bring one session up to date in `dst`; True if anything was written."""
-    wrote = False
-    there = dst.execute(select(S.sessions).where(S.sessions.c.id == row.id)).first()
-    if there is None:
-        other._insert_ignore(dst, S.trainees, {"name": row.trainee, "created": row.started})
-        dst.execute(S.sessions.insert().values(**row.model_dump()))
-        wrote = True
-    else:
-        remote = _session(there)
-        if (remote.ended, remote.outcome) != (row.ended, row.outcome) and row.ended is not None:
-            dst.execute(
-                update(S.sessions)
-                .where(S.sessions.c.id == row.id)
-                .values(ended=row.ended, outcome=row.outcome)
-            )
-            wrote = True
-    remote_turns = dict(
-        dst.execute(
-            select(S.turns.c.idx, S.turns.c.retracted).where(S.turns.c.session_id == row.id)
-        ).all()
-    )
-    for turn in turns:
-        if turn.idx not in remote_turns:
-            dst.execute(S.turns.insert().values(**turn.model_dump(exclude={"id"})))
-            wrote = True
-        elif turn.retracted and not remote_turns[turn.idx]:
-            dst.execute(
-                update(S.turns)
-                .where(S.turns.c.session_id == row.id, S.turns.c.idx == turn.idx)
-                .values(retracted=True)
-            )
-            wrote = True
-    seen = {
-        (n.turn_idx, n.author, n.text, n.created)
-        for n in (
-            _note(r) for r in dst.execute(select(S.notes).where(S.notes.c.session_id == row.id))
-        )
-    }
-    for note in notes:
-        if (note.turn_idx, note.author, note.text, note.created) not in seen:
-            dst.execute(S.notes.insert().values(**note.model_dump(exclude={"id"})))
-            wrote = True
-    return wrote
 
 
 def averages(score_rows: list[dict[str, int]]) -> dict[str, float | None]:
@@ -359,11 +271,6 @@ def averages(score_rows: list[dict[str, int]]) -> dict[str, float | None]:
         values = [s[dim] for s in score_rows if dim in s]
         out[dim] = round(sum(values) / len(values), 1) if values else None
     return out
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def open_store(url: str | None = None) -> Store:

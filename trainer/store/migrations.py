@@ -131,6 +131,78 @@ def m004_customer_line_columns(conn: Connection) -> None:
     conn.execute(text(f"ALTER TABLE turns ADD COLUMN intent {json_type}"))
 
 
+@migration
+def m005_ended_early(conn: Connection) -> None:
+    # A trainee who ended a session early used to leave outcome NULL, which read the same as
+    # an unfinished session in exports and JSON; the outcome vocabulary now names it.
+    conn.execute(
+        text(
+            "UPDATE sessions SET outcome = 'ended_early' WHERE ended IS NOT NULL AND outcome IS NULL"
+        )
+    )
+
+
+@migration
+def m006_turn_expects(conn: Connection) -> None:
+    json_type = "JSON" if conn.dialect.name == "postgresql" else "TEXT"
+    conn.execute(text(f"ALTER TABLE turns ADD COLUMN expects {json_type}"))
+
+
+@migration
+def m007_team_settings_and_tombstones(conn: Connection) -> None:
+    md = MetaData()
+    # Team-wide values every client must agree on, e.g. the pseudonym key for exports.
+    Table(
+        "team_settings",
+        md,
+        Column("name", String(100), primary_key=True),
+        Column("value", Text, nullable=False),
+    )
+    # A deleted session's id stays here so `sessions push` never copies it back.
+    Table(
+        "tombstones",
+        md,
+        Column("session_id", String(40), primary_key=True),
+        Column("trainee", String(200), nullable=False),
+        Column("deleted", DateTime(timezone=True), nullable=False),
+    )
+    md.create_all(conn)
+
+
+@migration
+def m008_assignments(conn: Connection) -> None:
+    md = MetaData()
+    # One row per scenario and trainee: assigning it again renews the date and the due date.
+    t = Table(
+        "assignments",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("scenario_id", String(80), nullable=False),
+        Column("trainee", String(200), nullable=False),
+        Column("due", DateTime(timezone=True)),
+        Column("assigned", DateTime(timezone=True), nullable=False),
+        Column("assigned_by", String(200), nullable=False),
+        UniqueConstraint("scenario_id", "trainee", name="uq_assignments_scenario_trainee"),
+    )
+    md.create_all(conn)
+    Index("ix_assignments_trainee", t.c.trainee).create(conn)
+
+
+@migration
+def m009_members(conn: Connection) -> None:
+    md = MetaData()
+    # Database logins on a shared PostgreSQL (team init): which trainee a login is, and
+    # whether it is a trainee's or a lead's. Row-level security reads it.
+    Table(
+        "members",
+        md,
+        Column("login", String(63), primary_key=True),
+        Column("trainee", String(200), nullable=False),
+        Column("role", String(10), nullable=False),
+    )
+    md.create_all(conn)
+
+
 def applied_migrations(conn: Connection) -> set[str]:
     return set(conn.execute(select(migrations_table.c.name)).scalars())
 

@@ -70,6 +70,9 @@ class TurnRow(BaseModel):
     latency_ms: float | None = None
     source: str | None = None
     stage_id: str | None = None
+    # Employee turns: the dimensions the stage expected (None on turns recorded before m006,
+    # which count all four).
+    expects: list[str] | None = None
     retracted: bool = False
     hint_used: bool = False
     created: datetime = Field(default_factory=utcnow)
@@ -93,6 +96,32 @@ class NoteRow(BaseModel):
     text: str
     created: datetime = Field(default_factory=utcnow)
     seen: bool = False
+
+
+class AssignmentRow(BaseModel):
+    """A scenario a lead asked one trainee to practise, by an optional due date."""
+
+    id: int | None = None
+    scenario_id: str
+    trainee: str
+    due: datetime | None = Field(None, description="The end of the due day, UTC (exclusive).")
+    assigned: datetime = Field(default_factory=utcnow)
+    assigned_by: str
+
+
+def _assignment(row: Any) -> AssignmentRow:
+    data = dict(row._mapping)
+    data["due"] = _utc(data["due"])
+    data["assigned"] = _utc(data["assigned"])
+    return AssignmentRow.model_validate(data)
+
+
+def expected_scores(turn: TurnRow) -> dict[str, int]:
+    """The scores that count in averages: only the dimensions the turn's stage expected."""
+    scores = turn.scores or {}
+    if turn.expects is None:
+        return dict(scores)
+    return {d: v for d, v in scores.items() if d in turn.expects}
 
 
 def _session(row: Any) -> SessionRow:

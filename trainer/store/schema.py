@@ -89,6 +89,8 @@ turns = Table(
     Column("model_reply", Text),
     Column("facts_said", JSON),
     Column("intent", JSON),
+    # Added by m006: the dimensions the stage expected of an employee reply.
+    Column("expects", JSON),
     UniqueConstraint("session_id", "idx", name="uq_turns_session_idx"),
 )
 
@@ -102,6 +104,41 @@ notes = Table(
     Column("text", Text, nullable=False),
     Column("created", DateTime(timezone=True), nullable=False),
     Column("seen", Boolean, nullable=False, default=False),
+)
+
+team_settings = Table(
+    "team_settings",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+tombstones = Table(
+    "tombstones",
+    metadata,
+    Column("session_id", String(40), primary_key=True),
+    Column("trainee", String(200), nullable=False),
+    Column("deleted", DateTime(timezone=True), nullable=False),
+)
+
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scenario_id", String(80), nullable=False),
+    Column("trainee", String(200), nullable=False),
+    Column("due", DateTime(timezone=True)),
+    Column("assigned", DateTime(timezone=True), nullable=False),
+    Column("assigned_by", String(200), nullable=False),
+    UniqueConstraint("scenario_id", "trainee", name="uq_assignments_scenario_trainee"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("login", String(63), primary_key=True),
+    Column("trainee", String(200), nullable=False),
+    Column("role", String(10), nullable=False),
 )
 
 

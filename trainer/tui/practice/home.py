@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from trainer.store.outcomes import outcome_status, outcome_words
 from trainer.tui import messages as m
 from trainer.tui.widgets.levels import DIMENSIONS, SHORT
 
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from trainer.store import NoteRow, SessionRow
     from trainer.tui.app import TrainerApp
 
-OUTCOME_SHORT = {"resolved": "resolved", "walked_out": "walked out", "out_of_turns": "out of time"}
 TITLE_WIDTH = 24
 """Scenario titles are clipped in the recent-sessions table so outcome and scores stay in view."""
 
@@ -212,7 +212,7 @@ class HomeScreen(Screen[None]):
             table.add_row(
                 s.started.strftime("%d %b"),
                 _clip(s.scenario_title, TITLE_WIDTH),
-                OUTCOME_SHORT.get(s.outcome or "", "unfinished" if s.ended is None else "ended"),
+                outcome_words(outcome_status(s.outcome, s.ended)),
                 *(_fmt(averages.get(d)) for d in DIMENSIONS),
             )
         if not event.recent:

@@ -13,6 +13,8 @@ from textual.widgets import Input
 
 from trainer.report import status
 from trainer.store import SessionSummary
+from trainer.store.filters import words_match
+from trainer.store.outcomes import outcome_words
 
 FIELDS: tuple[tuple[str, str], ...] = (
     ("trainee", "trainee"),
@@ -26,7 +28,8 @@ FIELDS: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class SessionFilter:
-    """Case-insensitive substring matches plus an inclusive date range (UTC days)."""
+    """Whole-word, any-case matches (store/filters.py, as on the CLI) plus an inclusive date
+    range (UTC days)."""
 
     trainee: str = ""
     scenario: str = ""
@@ -39,13 +42,16 @@ class SessionFilter:
         day = (s.started if s.started.tzinfo else s.started.replace(tzinfo=UTC)).astimezone(UTC)
         outcome = status(s)
         return (
-            self.trainee.casefold() in s.trainee.casefold()
+            words_match(self.trainee, s.trainee)
             and (
-                self.scenario.casefold() in s.scenario_id.casefold()
-                or self.scenario.casefold() in s.scenario_title.casefold()
+                words_match(self.scenario, s.scenario_id)
+                or words_match(self.scenario, s.scenario_title)
             )
-            and self.sector.casefold() in s.sector.casefold()
-            and self.outcome.casefold() in outcome.casefold()
+            and words_match(self.sector, s.sector)
+            and (
+                words_match(self.outcome, outcome)
+                or words_match(self.outcome, outcome_words(outcome))
+            )
             and (self.date_from is None or day.date() >= self.date_from)
             and (self.date_to is None or day.date() <= self.date_to)
         )

@@ -25,15 +25,25 @@ MARKERS: dict[str, str] = {
 class ScorePlot(PlotextPlot):
     """Lines on a 0-100 scale with labelled x positions; gaps where a value is missing."""
 
-    _data: tuple[str, list[str], dict[str, list[float | None]]] = ("", [], {})
+    _data: tuple[str, list[str], dict[str, list[float | None]], list[float]] = ("", [], {}, [])
 
-    def show(self, title: str, x_labels: list[str], series: dict[str, list[float | None]]) -> None:
-        """Replace what the plot shows and redraw."""
-        self._data = (title, list(x_labels), dict(series))
+    def show(
+        self,
+        title: str,
+        x_labels: list[str],
+        series: dict[str, list[float | None]],
+        x_positions: list[float] | None = None,
+    ) -> None:
+        """Replace what the plot shows and redraw; `x_positions` (e.g. days) space the points
+        by time instead of one step per label."""
+        positions = (
+            list(x_positions) if x_positions else [float(i + 1) for i in range(len(x_labels))]
+        )
+        self._data = (title, list(x_labels), dict(series), positions)
         self.refresh()
 
     def _draw(self) -> None:
-        title, x_labels, series = self._data
+        title, x_labels, series, positions = self._data
         plt = self.plt
         plt.clear_figure()
         plt.title(title)
@@ -46,12 +56,15 @@ class ScorePlot(PlotextPlot):
         plt.ylim(0, 100)
         plt.yticks([0, 25, 50, 75, 100])
         if x_labels:
-            step = max(1, (len(x_labels) + 7) // 8)  # keep tick labels from overlapping
-            ticks = [float(i) for i in range(1, len(x_labels) + 1)][::step]
-            plt.xticks(ticks, [x_labels[int(i) - 1] for i in ticks])
+            # Each label is about 10 columns wide; keep them from overlapping (plotext resolves
+            # colliding labels differently from run to run).
+            room = max(2, (self.size.width - 10) // 11)
+            step = max(1, -(-len(x_labels) // room))
+            picked = list(range(len(x_labels)))[::step]
+            plt.xticks([positions[i] for i in picked], [x_labels[i] for i in picked])
         drawn = False
         for name, values in series.items():
-            points = [(i + 1, v) for i, v in enumerate(values) if v is not None]
+            points = [(positions[i], v) for i, v in enumerate(values) if v is not None]
             if not points:
                 continue
             xs, ys = zip(*points, strict=True)

@@ -15,7 +15,10 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.report.team import TeamReport
+from trainer.report.trends import Trend, week_label
 from trainer.tui.review.plot import ScorePlot
+from trainer.tui.widgets.levels import SHORT
+from trainer.types import DIMENSIONS
 
 if TYPE_CHECKING:
     from trainer.tui.review.app import ReviewApp
@@ -37,23 +40,45 @@ class TrendsError(Message):
     error: str
 
 
-def short_labels(buckets: list[str]) -> list[str]:
-    """`2025-03-05` -> `03-05`, `2025-W10` -> `W10`: short ticks never collide at 80 columns
-    (plotext resolves colliding labels differently from run to run)."""
-    return [b[5:] if len(b) > 5 else b for b in buckets]
+def time_axis(trend: Trend) -> tuple[list[float], list[str]]:
+    """x positions in days since the first bucket (so gaps in time show as gaps), and labels
+    that keep the year (`30 Nov 26`)."""
+    if not trend.starts:
+        return [], []
+    first = trend.starts[0]
+    return [float((d - first).days) for d in trend.starts], [week_label(d) for d in trend.starts]
 
 
-def weakest_text(report: TeamReport) -> str:
-    """The weakest dimensions and scenarios across the team, in a few lines."""
+def weakest_text(report: TeamReport, who: str = TEAM) -> str:
+    """The weakest dimensions of the team or of the selected trainee, in a few lines."""
     if not report.sessions:
         return "No sessions yet."
+    if who != TEAM:
+        dims = ", ".join(f"{d} {v:.0f}" for d, v in report.trainee_weakest.get(who, [])) or "–"
+        return f"{who}, weakest dimensions: {dims}"
     dims = ", ".join(f"{d} {v:.0f}" for d, v in report.weakest_dimensions) or "–"
-    lines = [f"Weakest dimensions: {dims}", "Weakest scenarios:"]
+    lines = [f"Team, weakest dimensions: {dims}", "Weakest scenarios:"]
     lines += [
         f"  {'–' if s.overall is None else f'{s.overall:.0f}':>3}  {s.title} "
         f"({s.sessions} session{'s' if s.sessions != 1 else ''})"
         for s in report.weakest_scenarios[:3]
     ]
+    return "\n".join(lines)
+
+
+def side_by_side(report: TeamReport) -> str:
+    """Trainee x dimension per-reply means, with the change since the previous period."""
+    head = f"{'trainee':<18}" + "".join(f"{SHORT[d]:>10}" for d in DIMENSIONS)
+    lines = [head]
+    for t in report.trainees:
+        cells = []
+        for d in DIMENSIONS:
+            value, change = t.averages.get(d), t.change.get(d)
+            text = "–" if value is None else f"{value:.0f}"
+            if change is not None:
+                text += f" {change:+.0f}"
+            cells.append(f"{text:>10}")
+        lines.append(f"{t.trainee[:17]:<18}" + "".join(cells))
     return "\n".join(lines)
 
 
@@ -81,6 +106,7 @@ class TrendsScreen(Screen[None]):
             with Vertical(id="trends-main"):
                 yield ScorePlot(id="trends-plot", classes="review-plot")
                 yield Static(id="trends-weakest")
+                yield Static(id="trends-table")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -93,7 +119,11 @@ class TrendsScreen(Screen[None]):
         from trainer.store import StoreError
 
         try:
-            self.post_message(TrendsLoaded(team_stats(self.review.store.list_sessions())))
+            store = self.review.store
+            sessions = store.list_sessions()
+            self.post_message(
+                TrendsLoaded(team_stats(sessions, store.replies(s.id for s in sessions)))
+            )
         except StoreError as exc:
             self.post_message(TrendsError(str(exc)))
 
@@ -113,7 +143,7 @@ class TrendsScreen(Screen[None]):
         self.query_one("#trends-title", Static).update(
             f"Trends · {report.sessions} sessions · {len(report.trainees)} trainees"
         )
-        self.query_one("#trends-weakest", Static).update(weakest_text(report))
+        self.query_one("#trends-table", Static).update(side_by_side(report))
         self.show(TEAM)
 
     @on(OptionList.OptionHighlighted)
@@ -131,9 +161,11 @@ class TrendsScreen(Screen[None]):
             else self.report.trainee_trends.get(who, self.report.team_trend)
         )
         title = "Team" if who == TEAM else who
+        positions, labels = time_axis(trend)
         self.query_one(ScorePlot).show(
-            f"{title}: dimensions over time", short_labels(trend.buckets), dict(trend.values)
+            f"{title}: dimensions over time", labels, dict(trend.values), positions
         )
+        self.query_one("#trends-weakest", Static).update(weakest_text(self.report, who))
 
     def action_reload(self) -> None:
         self.load()
