@@ -38,6 +38,8 @@ def one_scenario(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 async def _settle(pilot: Any) -> None:
     quiet_cursors(pilot.app)
+    # A toast (e.g. "Took back your last reply") times out on the clock, not on the test.
+    pilot.app.clear_notifications()
     await pilot.pause(0.2)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(0.1)
@@ -71,6 +73,21 @@ def test_practice_after_one_reply(
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
+async def _debrief_with_a_retry_and_a_hint(pilot: Any) -> None:
+    app = pilot.app
+    await session_ready(pilot)
+    await reply(pilot, "Calm down, it's only a laptop.")
+    await pilot.press("ctrl+b")
+    await wait_for(pilot, lambda: app.screen.session.replies == 0 and not app.screen.busy)
+    app.screen.query_one("#reply").text = ""
+    await reply(pilot, "Did you bring your receipt?")
+    await pilot.press("ctrl+g")
+    await wait_for(pilot, lambda: len(app.screen.query(".-hint")) == 1)
+    await reply(pilot, GOOD_REPLY)
+    await pilot.press("ctrl+d")
+    await wait_for(pilot, lambda: screen_name(app) == "DebriefScreen")
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_debrief(
     snap_compare: Any, one_scenario: Any, fake_grader: Any, store: Any, size: Any
@@ -78,11 +95,23 @@ def test_debrief(
     app = make_app(one_scenario, fake_grader, store, scenario_id="retail-laptop-repair")
 
     async def run_before(pilot: Any) -> None:
-        await session_ready(pilot)
-        await reply(pilot, "Did you bring your receipt?")
-        await reply(pilot, GOOD_REPLY)
-        await pilot.press("ctrl+d")
-        await wait_for(pilot, lambda: screen_name(app) == "DebriefScreen")
+        await _debrief_with_a_retry_and_a_hint(pilot)
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_debrief_improved_reply(
+    snap_compare: Any, one_scenario: Any, fake_grader: Any, store: Any, size: Any
+) -> None:
+    """Scrolled to the coaching: the weakest reply improved, the retry and the hint."""
+    app = make_app(one_scenario, fake_grader, store, scenario_id="retail-laptop-repair")
+
+    async def run_before(pilot: Any) -> None:
+        await _debrief_with_a_retry_and_a_hint(pilot)
+        await _settle(pilot)
+        app.screen.query_one("#debrief-weakest").scroll_visible(animate=False, top=True)
         await _settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

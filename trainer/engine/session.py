@@ -426,5 +426,7 @@ class Session:
         return explain_ending(self.scenario, self._state, self.outcome)
 
     def debrief(self) -> Debrief:
-        """What went well, what to try instead, and how the customer's mood went."""
-        return build_debrief(self.scenario, self._turns, self.revealed_facts, self.outcome)
+        """What went well, what to try instead, and how the customer's mood went; the
+        retracted tries (kept in the store) feed its retries and hints."""
+        history = self.store.turns(self.id, include_retracted=True)
+        return build_debrief(self.scenario, self._turns, self.revealed_facts, self.outcome, history)
