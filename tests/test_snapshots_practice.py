@@ -58,6 +58,41 @@ def test_home(
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
+LONG_NAME = "Maximiliana Featherstonehaugh-Oyelaran"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home_long_names(
+    snap_compare: Any, fake_grader: Any, store: Any, size: Any, tmp_path: Path
+) -> None:
+    """A long trainee name and a long scenario title in the recent sessions (fixed date)."""
+    import sqlite3
+
+    from trainer import locations
+    from trainer.customer import make_backend
+    from trainer.engine.session import Session
+    from trainer.scenarios import load_library
+
+    folder = tmp_path / "library"
+    folder.mkdir()
+    shutil.copy(locations.bundled_scenarios_dir() / "hospitality-anniversary-room.yaml", folder)
+    library = load_library([folder])
+    scenario = library.scenarios[0]
+    done = Session.start(scenario, LONG_NAME, store, fake_grader, make_backend("scripted"), seed=1)
+    done.submit("Tomás, you booked a sea-view suite and we gave you the car park. I'm sorry.")
+    done.end()
+    db = store.url.removeprefix("sqlite:///")
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE sessions SET started = '2025-03-04 09:30:00.000000'")
+    app = make_app(library, fake_grader, store, trainee=LONG_NAME)
+
+    async def run_before(pilot: Any) -> None:
+        await wait_for(pilot, lambda: app.models_ready and app.screen.loaded)
+        await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_practice_after_one_reply(
     snap_compare: Any, one_scenario: Any, fake_grader: Any, store: Any, size: Any
