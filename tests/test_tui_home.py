@@ -12,7 +12,10 @@ from test_tui_support import (  # noqa: F401  (fixtures are used by name)
     store_fixture,
     wait_for,
 )
+from textual import events
 from textual.widgets import DataTable, Input, OptionList, Select
+
+from trainer.tui.practice.home import TABLE_HEADERS
 
 
 def option_ids(app: Any) -> list[str]:
@@ -63,6 +66,93 @@ async def test_trainee_name_is_remembered(library: Any, grader: Any, store: Any)
         assert load_settings().trainee == "Sam Lee"
 
 
+async def test_name_is_saved_when_the_field_loses_focus(
+    library: Any, grader: Any, store: Any
+) -> None:
+    from trainer.config import default_trainee, load_settings
+
+    app = make_app(library, grader, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        name = app.screen.query_one("#trainee", Input)
+        name.focus()
+        name.value = ""
+        await pilot.press(*"Sam Lee", "tab")  # no Enter: typed, then tabbed away
+        await app.workers.wait_for_complete()
+        assert app.focused is not name
+        assert app.trainee == "Sam Lee"
+        assert load_settings().trainee == "Sam Lee"
+        # The session started next is stored under that name.
+        await pilot.press("shift+tab", "shift+tab")
+        app.screen.query_one("#scenarios", OptionList).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: getattr(app.screen, "session", None) is not None)
+        assert app.screen.session.trainee == "Sam Lee"
+    # After a restart (the CLI reads the trainee from the settings) the field shows it.
+    again = make_app(library, grader, store, trainee=default_trainee(load_settings()))
+    async with again.run_test(size=(80, 24)):
+        assert again.screen.query_one("#trainee", Input).value == "Sam Lee"
+
+
+async def test_enter_in_search_starts_the_only_match(library: Any, grader: Any, store: Any) -> None:
+    app = make_app(library, grader, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash", *"retail")
+        assert len(option_ids(app)) > 1
+        await pilot.press("enter")  # several match: Enter moves to the list, starts nothing
+        assert type(app.screen).__name__ == "HomeScreen"
+        assert app.focused is app.screen.query_one("#scenarios")
+        search = app.screen.query_one("#search", Input)
+        search.value = "insulin"
+        await pilot.pause()
+        assert option_ids(app) == ["health-insulin-not-ready"]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PracticeScreen")
+        assert app.screen.scenario.id == "health-insulin-not-ready"
+
+
+async def test_a_fast_burst_of_keys_loses_nothing(library: Any, grader: Any, store: Any) -> None:
+    app = make_app(library, grader, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        # While the home screen's first load (store, models) is still arriving.
+        search = app.screen.query_one("#search", Input)
+        search.focus()
+        burst = "insulin pen tonight"
+        for ch in burst:  # all posted at once, no waiting between keys
+            app.post_message(events.Key(" " if ch == " " else ch, ch))
+        await pilot.pause()
+        await wait_for(pilot, lambda: search.value == burst, timeout=10)
+        name = app.screen.query_one("#trainee", Input)
+        name.focus()
+        name.value = ""
+        await pilot.press(*"Priya Nair-Okonkwo")
+        assert name.value == "Priya Nair-Okonkwo"
+        assert search.value == burst
+
+
+async def test_recent_sessions_fit_at_80_columns(library: Any, grader: Any, store: Any) -> None:
+    from trainer.customer import make_backend
+    from trainer.engine.session import Session
+
+    scenario = library.get("hospitality-anniversary-room")
+    done = Session.start(scenario, TRAINEE, store, grader, make_backend("scripted"), seed=1)
+    done.submit(GOOD_REPLY)
+    app = make_app(library, grader, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen.loaded)
+        await pilot.pause()
+        table = app.screen.query_one("#recent", DataTable)
+        headers = [str(c.label) for c in table.columns.values()]
+        assert headers[3:] == list(TABLE_HEADERS.values())
+        # Every column is inside the table: no horizontal scrolling, nothing cut.
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        title = str(table.get_row_at(0)[1])
+        assert title.endswith("…") and scenario.title.startswith(title[:-1].rstrip())
+        assert scenario.title[len(title[:-1].rstrip())] == " "  # cut at a word
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert str(table.get_row_at(0)[1]) == scenario.title
+
+
 async def test_recent_sessions_and_coach_notes(library: Any, grader: Any, store: Any) -> None:
     from trainer.customer import make_backend
     from trainer.engine.session import Session
@@ -78,8 +168,8 @@ async def test_recent_sessions_and_coach_notes(library: Any, grader: Any, store:
         await wait_for(pilot, lambda: app.screen.loaded)
         table = app.screen.query_one("#recent", DataTable)
         row = [str(c) for c in table.get_row_at(0)]
-        # Long titles are clipped at a word so outcome and scores stay in view.
-        assert row[1] == "The laptop that came…" and row[2] == "ended early"
+        # At 120 columns the whole title fits beside the outcome and the scores.
+        assert row[1] == "The laptop that came back broken" and row[2] == "ended early"
         averages = store.list_sessions(trainee=TRAINEE)[0].averages
         assert row[3] == str(round(averages["listening"]))
         notes = str(app.screen.query_one("#notes-box").render())

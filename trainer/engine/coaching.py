@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from trainer.engine.history import HintUse, Retry, hints, retries
+from trainer.engine.rewrite import Rewrite, improve
+from trainer.engine.said import Known, context_of
 from trainer.scenarios import Fact, Scenario, Stage
 from trainer.store import TurnRow, averages, expected_scores
 from trainer.types import DIMENSIONS
@@ -70,7 +74,12 @@ class Moment:
     reason: str
     stage_id: str | None = None
     better_reply: str | None = None
+    """The reply to learn from: the improved one if anything was added, else another way."""
     tip: str | None = None
+    improved: Rewrite | None = None
+    """The trainee's own reply with what was missing added (weakest reply only)."""
+    another_way: str | None = None
+    """A model reply for the same moment, never the trainee's own words back."""
 
 
 @dataclass
@@ -85,6 +94,8 @@ class Debrief:
     mood_path: list[int]
     replies: int
     hints_used: int
+    retries: list[Retry] = field(default_factory=list)
+    hints: list[HintUse] = field(default_factory=list)
 
     def as_text(self) -> str:
         """A plain-text debrief for the terminal."""
@@ -98,25 +109,85 @@ class Debrief:
         out.append("Mood: " + " -> ".join(str(m) for m in self.mood_path))
         if self.best:
             out.append(f'Best reply: "{self.best.quote}" ({self.best.reason})')
-        if self.weakest and (not self.best or self.weakest.idx != self.best.idx):
-            out.append(f'Weakest reply: "{self.weakest.quote}" ({self.weakest.reason})')
-            if self.weakest.better_reply:
-                out.append(f'Try instead: "{self.weakest.better_reply}"')
+        weak = self.weakest
+        if weak and (not self.best or weak.idx != self.best.idx or _adds(weak)):
+            out.append(f'Weakest reply: "{weak.quote}" ({weak.reason})')
+            if weak.improved is not None and weak.improved.added:
+                out.append(f'Your reply, improved («added»): "{weak.improved.marked()}"')
+            if weak.another_way:
+                out.append(f'Another way to say it: "{weak.another_way}"')
         if self.unused_facts:
             out.append(
                 "Never picked up: " + "; ".join(f.text.rstrip(".") for f in self.unused_facts)
             )
-        if self.hints_used:
+        for retry in self.retries:
+            change = "" if retry.change is None else f" ({retry.change:+.0f} on average)"
+            out.append(f'Taken back: "{retry.first}" -> "{retry.then or "nothing yet"}"{change}')
+        for hint in self.hints:
+            out.append(f"Hint: {hint.goal} -> {hint_outcome(hint)}")
+        if self.hints_used and not self.hints:
             out.append(f"Hints used: {self.hints_used}")
         return "\n".join(out)
 
 
-def _mean(turn: TurnRow) -> float:
-    scores = turn.scores or {}
+def _adds(moment: Moment) -> bool:
+    return moment.improved is not None and bool(moment.improved.added)
+
+
+def hint_outcome(hint: HintUse) -> str:
+    """What the trainee did with a hint, in a few words."""
+    parts = []
+    if hint.copied:
+        parts.append("used the suggested reply almost word for word")
+    elif hint.suggested:
+        got = len(hint.picked_up)
+        parts.append(f"said back {got} of the {len(hint.suggested)} details it pointed to")
+    if hint.before is not None:
+        parts.append(f"average {hint.before:.0f} -> {hint.after:.0f}")
+    else:
+        parts.append(f"average {hint.after:.0f}")
+    return "; ".join(parts)
+
+
+def _mean_of(scores: dict[str, int]) -> float:
     return sum(scores.get(d, 0) for d in DIMENSIONS) / len(DIMENSIONS)
 
 
-def _moment(turn: TurnRow, best: bool, scenario: Scenario) -> Moment:
+def _mean(turn: TurnRow) -> float:
+    return _mean_of(turn.scores or {})
+
+
+def _same(a: str, b: str) -> bool:
+    """Equal once case, spacing and punctuation are set aside."""
+
+    def norm(text: str) -> str:
+        return " ".join(re.findall(r"\w+", text.lower()))
+
+    return norm(a) == norm(b)
+
+
+def _stage(scenario: Scenario, stage_id: str | None) -> Stage:
+    return next((s for s in scenario.stages if s.id == stage_id), scenario.stages[0])
+
+
+def _another_way(scenario: Scenario, turn: TurnRow, known: Known, avoid: list[str]) -> str | None:
+    """The grader's model reply or another of the stage's, if it says nothing unsaid and is not
+    what the trainee (or the improved reply) already says."""
+    stage = _stage(scenario, turn.stage_id)
+    name = first_name(scenario)
+    candidates = (
+        [turn.model_reply, *stage.strong_replies] if turn.model_reply else stage.strong_replies
+    )
+    for candidate in candidates:
+        if not candidate or not known.safe(candidate):
+            continue
+        text = personalise(candidate, name)
+        if not any(_same(text, a) or _same(candidate, a) for a in avoid):
+            return text
+    return None
+
+
+def _moment(turn: TurnRow, best: bool, scenario: Scenario, live: list[TurnRow]) -> Moment:
     scores = dict(turn.scores or {})
     evidence = turn.evidence or {}
     pick = max if best else min
@@ -134,9 +205,19 @@ def _moment(turn: TurnRow, best: bool, scenario: Scenario) -> Moment:
         tip=turn.tip,
     )
     if not best:
-        stage = next((s for s in scenario.stages if s.id == turn.stage_id), scenario.stages[0])
-        fallback = personalise(stage.strong_replies[0], first_name(scenario))
-        moment.better_reply = turn.model_reply or fallback
+        context = context_of(scenario, turn, live)
+        moment.improved = improve(
+            scenario,
+            turn.text,
+            scores,
+            dict(turn.signals or {}),
+            turn.facts_used or [],
+            turn.stage_id,
+            context,
+        )
+        known = Known(scenario, context.heard, context.said_ids, turn.text)
+        moment.another_way = _another_way(scenario, turn, known, [turn.text, moment.improved.text])
+        moment.better_reply = moment.improved.text if moment.improved.added else moment.another_way
     return moment
 
 
@@ -149,22 +230,32 @@ def may_be_best(turn: TurnRow) -> bool:
 
 
 def build_debrief(
-    scenario: Scenario, turns: list[TurnRow], revealed: list[Fact], outcome: str | None
+    scenario: Scenario,
+    turns: list[TurnRow],
+    revealed: list[Fact],
+    outcome: str | None,
+    history: list[TurnRow] | None = None,
 ) -> Debrief:
-    """Summarise non-retracted `turns`; `revealed` are the facts the customer has given."""
-    graded = [t for t in turns if t.role == "employee" and t.scores]
+    """Summarise non-retracted `turns`; `revealed` are the facts the customer has given;
+    `history` (every stored turn, retracted ones too) adds the retries and the hints."""
+    live = [t for t in turns if not t.retracted]
+    graded = [t for t in live if t.role == "employee" and t.scores]
     praised = [t for t in graded if may_be_best(t)]
     best = max(praised, key=_mean) if praised else None
     weakest = min(graded, key=_mean) if graded else None
     used = {fid for t in graded for fid in t.facts_used or []}
     path = [scenario.customer.mood] + [t.mood for t in graded if t.mood is not None]
+    every = history if history is not None else live
     return Debrief(
         outcome=outcome,
         averages=averages([expected_scores(t) for t in graded]),
-        best=_moment(best, True, scenario) if best else None,
-        weakest=_moment(weakest, False, scenario) if weakest else None,
+        best=_moment(best, True, scenario, live) if best else None,
+        weakest=_moment(weakest, False, scenario, live) if weakest else None,
         unused_facts=[f for f in revealed if f.id not in used],
         mood_path=path,
         replies=len(graded),
-        hints_used=sum(1 for t in graded if t.hint_used),
+        # A hint asked for before a reply that was then taken back was still used.
+        hints_used=sum(1 for t in every if t.role == "employee" and t.hint_used),
+        retries=retries(every),
+        hints=hints(scenario, every),
     )

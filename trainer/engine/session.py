@@ -447,9 +447,7 @@ class Session:
         return explain_ending(self.scenario, self._state, self.outcome)
 
     def debrief(self) -> Debrief:
-        """What went well, what to try instead, and how the customer's mood went."""
-        found = build_debrief(self.scenario, self._turns, self.revealed_facts, self.outcome)
-        # A hint asked for before a reply that was then taken back was still used.
-        every = self.store.turns(self.id, include_retracted=True)
-        found.hints_used = sum(1 for t in every if t.role == "employee" and t.hint_used)
-        return found
+        """What went well, what to try instead, and how the customer's mood went; the
+        retracted tries (kept in the store) feed its retries and hints."""
+        history = self.store.turns(self.id, include_retracted=True)
+        return build_debrief(self.scenario, self._turns, self.revealed_facts, self.outcome, history)

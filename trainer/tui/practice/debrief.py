@@ -1,4 +1,5 @@
-"""The debrief: outcome, average scores, a per-reply chart, best and weakest reply, unused facts."""
+"""The debrief: outcome, average scores, best reply, the weakest one improved, retries, hints,
+unused facts and a per-reply chart."""
 
 from __future__ import annotations
 
@@ -8,17 +9,24 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from trainer.tui.practice.debrief_parts import (
+    another_way,
+    fact_lines,
+    hint_lines,
+    improved,
+    quoted,
+    retry_lines,
+)
 from trainer.tui.practice.score_bars import ScoreBars
 from trainer.tui.practice.turn_chart import TurnChart, TurnSeries
 
 if TYPE_CHECKING:
     from trainer.engine.coaching import Debrief, Moment
     from trainer.engine.session import Session
-    from trainer.scenarios import Fact, Scenario
+    from trainer.scenarios import Scenario
     from trainer.tui.app import TrainerApp
 
 OUTCOMES: dict[str | None, str] = {
@@ -27,32 +35,6 @@ OUTCOMES: dict[str | None, str] = {
     "out_of_turns": "Out of time: the customer gave up waiting.",
     None: "Ended early.",
 }
-
-
-def highlight(title: str, moment: Moment | None, number: int | None = None) -> Content:
-    """A quoted reply with why it stood out and a stronger alternative."""
-    if moment is None:
-        return Content.assemble((title, "bold"), "\n", ("no replies to quote", "italic"))
-    parts: list[str | tuple[str, str]] = [
-        (f"{title} (reply {number})" if number else title, "bold"),
-        "\n",
-        f"“{moment.quote}”",
-    ]
-    if moment.reason:
-        parts += ["\n", ("Why: ", "bold"), moment.reason]
-    if moment.better_reply:
-        parts += ["\n", ("Stronger: ", "bold"), f"“{moment.better_reply}”"]
-    return Content.assemble(*parts)
-
-
-def fact_lines(facts: list[Fact]) -> Content:
-    """The facts the customer revealed that no reply picked up."""
-    parts: list[str | tuple[str, str]] = [("Facts you never used", "bold")]
-    if not facts:
-        parts += ["\n", "none: you used everything the customer told you"]
-    for fact in facts:
-        parts += ["\n", f"• {fact.text}"]
-    return Content.assemble(*parts)
 
 
 def summary(debrief: Debrief) -> str:
@@ -88,8 +70,6 @@ class DebriefScreen(Screen[None]):
             yield Static(summary(d), id="debrief-outcome", markup=False)
             yield Static("Average scores", classes="debrief-heading")
             yield ScoreBars(d.averages, id="debrief-bars")
-            if series.replies:
-                yield TurnChart(series, id="debrief-chart")
             if d.best is None and d.replies:
                 yield Static(
                     "No reply to hold up: each one blamed, brushed off or doubted the customer.",
@@ -98,22 +78,40 @@ class DebriefScreen(Screen[None]):
                 )
             else:
                 yield Static(
-                    highlight("Your best reply", d.best, self._number(d.best)), id="debrief-best"
+                    quoted("Your best reply", d.best, self._number(d.best)), id="debrief-best"
                 )
-            weakest = (
-                d.weakest if d.weakest and (not d.best or d.weakest.idx != d.best.idx) else None
-            )
-            if weakest is not None:
-                yield Static(
-                    highlight("Your weakest reply", weakest, self._number(weakest)),
-                    id="debrief-weakest",
-                )
+            yield from self._to_work_on()
+            if d.retries:
+                yield Static(retry_lines(d.retries), id="debrief-retries")
+            if d.hints:
+                yield Static(hint_lines(d.hints), id="debrief-hints")
             yield Static(fact_lines(d.unused_facts), id="debrief-facts")
+            # The chart comes last: at 80x24 it would push the coaching below the fold.
+            if series.replies:
+                yield TurnChart(series, id="debrief-chart")
             with Horizontal(id="debrief-buttons"):
                 yield Button("Practice again (p)", id="again", variant="primary")
                 yield Button("Next scenario (n)", id="next")
                 yield Button("Home (h)", id="home")
         yield Footer()
+
+    def _to_work_on(self) -> ComposeResult:
+        """The weakest reply, improved in the trainee's own words, and another way to say it.
+        When it is also the best reply it is shown only if something could be added."""
+        d = self.debrief
+        weak = d.weakest
+        if weak is None:
+            return
+        adds = weak.improved is not None and bool(weak.improved.added)
+        same = d.best is not None and weak.idx == d.best.idx
+        if same and not adds:
+            return
+        title = "Could be stronger" if same else "Your weakest reply"
+        yield Static(quoted(title, weak, self._number(weak)), id="debrief-weakest")
+        if weak.improved is not None and adds:
+            yield Static(improved(weak.improved), id="debrief-improved")
+        if weak.another_way:
+            yield Static(another_way(weak.another_way), id="debrief-another")
 
     def _number(self, moment: Moment | None) -> int | None:
         """The reply's position among the trainee's replies (turn idx skips undone ones)."""

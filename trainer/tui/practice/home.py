@@ -16,15 +16,26 @@ from textual.widgets.option_list import Option
 
 from trainer.store.outcomes import outcome_status, outcome_words
 from trainer.tui import messages as m
-from trainer.tui.widgets.levels import DIMENSIONS, SHORT
+from trainer.tui.widgets.levels import DIMENSIONS
 
 if TYPE_CHECKING:
     from trainer.scenarios import Scenario
-    from trainer.store import NoteRow, SessionRow
+    from trainer.store import NoteRow, SessionRow, SessionSummary
     from trainer.tui.app import TrainerApp
 
-TITLE_WIDTH = 24
-"""Scenario titles are clipped in the recent-sessions table so outcome and scores stay in view."""
+TABLE_HEADERS = {
+    "listening": "Lis",
+    "acknowledgement": "Ack",
+    "apology": "Apo",
+    "personalization": "Per",
+}
+"""Score columns are three letters so the whole table fits at 80 columns (legend underneath)."""
+TABLE_LEGEND = "Lis listening · Ack acknowledgement · Apo apology · Per personal"
+TABLE_FIXED = 6 + 12 + 3 * 4 + 2 * 7 + 2 + 2
+"""Cells other than the title: date, outcome, four scores, 1-cell padding either side of
+seven columns, the border and a scrollbar's worth of slack."""
+TITLE_MIN, TITLE_MAX = 12, 40
+"""The title column takes what the others leave, within these bounds (clipped at a word)."""
 
 
 def matches(scenario: Scenario, text: str, sector: str | None, difficulty: int | None) -> bool:
@@ -87,6 +98,10 @@ class HomeScreen(Screen[None]):
 
     app: TrainerApp  # type: ignore[assignment]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._recent: list[SessionSummary] = []
+
     def compose(self) -> ComposeResult:
         library = self.app.library
         sectors = sorted({s.sector for s in library.scenarios})
@@ -110,18 +125,21 @@ class HomeScreen(Screen[None]):
                         compact=True,
                     )
                 yield OptionList(id="scenarios")
-                yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="home-right"):
                 yield Static(id="resume-box", markup=False)
                 yield Static(id="notes-box")
                 yield Static(id="scenario-detail")
+        # Full width, so every column fits at 80 columns without cutting a header.
+        yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#recent", DataTable)
         table.border_title = "Your recent sessions"
-        table.add_columns("Date", "Scenario", "Outcome", *(SHORT[d] for d in DIMENSIONS))
+        table.border_subtitle = TABLE_LEGEND
+        table.add_columns("Date", "Scenario", "Outcome", *(TABLE_HEADERS[d] for d in DIMENSIONS))
         self.refilter()
+        self._show_name_start()
         self.query_one("#scenarios", OptionList).focus()
         if self.app.library.errors:
             count = len(self.app.library.errors)
@@ -151,6 +169,16 @@ class HomeScreen(Screen[None]):
             )
         ]
 
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        """Enter in the search box starts the scenario when exactly one matches."""
+        shown = self.shown_scenarios()
+        if len(shown) == 1:
+            self._commit_name()
+            self.app.practice(shown[0])
+        elif shown:
+            self.action_focus_list()
+
     @on(Input.Changed, "#search")
     @on(Select.Changed)
     def refilter(self) -> None:
@@ -177,6 +205,7 @@ class HomeScreen(Screen[None]):
     def selected(self, event: OptionList.OptionSelected) -> None:
         scenario = self.app.library.get(event.option.id or "")
         if scenario is not None:
+            self._commit_name()
             self.app.practice(scenario)
 
     def action_focus_list(self) -> None:
@@ -188,14 +217,30 @@ class HomeScreen(Screen[None]):
     # --- trainee, recent sessions, notes ------------------------------------------
 
     @on(Input.Submitted, "#trainee")
-    def trainee_changed(self, event: Input.Submitted) -> None:
-        name = event.value.strip()
+    def trainee_submitted(self) -> None:
+        if self._commit_name():
+            self.action_focus_list()
+
+    @on(Input.Blurred, "#trainee")
+    def trainee_blurred(self) -> None:
+        self._commit_name()
+        self._show_name_start()
+
+    def _show_name_start(self) -> None:
+        """Out of focus, a long name shows from its first letter, not scrolled to its end."""
+        self.query_one("#trainee", Input).cursor_position = 0
+
+    def _commit_name(self) -> bool:
+        """Use and remember the name in the field if it changed (Enter, leaving the field, or
+        starting a session from it); False when it is empty."""
+        name = self.query_one("#trainee", Input).value.strip()
         if not name:
             self.notify("Type your name so your sessions are kept together.", severity="warning")
-            return
-        self.app.set_trainee(name)
-        self.load_home()
-        self.action_focus_list()
+            return False
+        if name != self.app.trainee:
+            self.app.set_trainee(name)
+            self.load_home()
+        return True
 
     @work(thread=True, exit_on_error=False, group="home", exclusive=True, name="home")
     def load_home(self) -> None:
@@ -205,18 +250,10 @@ class HomeScreen(Screen[None]):
 
     @on(m.HomeData)
     def home_data(self, event: m.HomeData) -> None:
-        table = self.query_one("#recent", DataTable)
-        table.clear()
-        for s in event.recent:
-            averages = s.averages or {}
-            table.add_row(
-                s.started.strftime("%d %b"),
-                _clip(s.scenario_title, TITLE_WIDTH),
-                outcome_words(outcome_status(s.outcome, s.ended)),
-                *(_fmt(averages.get(d)) for d in DIMENSIONS),
-            )
-        if not event.recent:
-            table.add_row("-", "no sessions yet", "", *("" for _ in DIMENSIONS))
+        if event.trainee != self.app.trainee:
+            return  # the name changed while this was loading; its own load is on the way
+        self._recent = event.recent
+        self._fill_table()
         self.incomplete = event.incomplete
         self.notes = event.notes
         resume = self.query_one("#resume-box", Static)
@@ -235,6 +272,25 @@ class HomeScreen(Screen[None]):
         self.loaded = True
         self.refresh_bindings()
 
+    def _fill_table(self) -> None:
+        table = self.query_one("#recent", DataTable)
+        width = max(TITLE_MIN, min(TITLE_MAX, self.size.width - TABLE_FIXED))
+        table.clear()
+        for s in self._recent:
+            averages = s.averages or {}
+            table.add_row(
+                s.started.strftime("%d %b"),
+                _clip(s.scenario_title, width),
+                outcome_words(outcome_status(s.outcome, s.ended)),
+                *(_fmt(averages.get(d)) for d in DIMENSIONS),
+            )
+        if not self._recent:
+            table.add_row("-", "no sessions yet", "", *("" for _ in DIMENSIONS))
+
+    def on_resize(self) -> None:
+        if self.loaded:
+            self._fill_table()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
             return self.incomplete is not None
@@ -252,6 +308,7 @@ class HomeScreen(Screen[None]):
                 f"Scenario '{row.scenario_id}' is not in the library any more.", severity="error"
             )
             return
+        self._commit_name()
         self.app.practice(scenario, resume_id=row.id)
 
     def action_notes_read(self) -> None:
