@@ -169,3 +169,18 @@ def test_the_longest_strong_reply_three_times_never_ends_a_conversation_early(
                 early.append(f"{scenario.id} at stage {state.stage_index + 1}/{last + 1}")
     store.close()
     assert not early, early
+
+
+def test_a_hint_offers_only_model_replies_that_use_what_was_said(
+    fake_grader: Any, scripted_customer: Any, sqlite_url: str
+) -> None:
+    leaky = "Your mum's present broke in a week, Rosa - that's awful."
+    text = GATED.replace(
+        "strong_replies: [It stopped after only a week - that's poor.]",
+        f'strong_replies: ["{leaky}", It stopped after only a week - that is poor.]',
+    )
+    session = Session.start(_scenario(text), "ann", open_store(sqlite_url), fake_grader,
+                            scripted_customer)  # fmt: skip
+    hints = [session.hint(), session.hint()]
+    assert all("mum" not in h for h in hints), hints  # the gift was never said
+    assert all("stopped after only a week" in h for h in hints)

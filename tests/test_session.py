@@ -144,6 +144,7 @@ def test_hint_is_personal_and_recorded_once(
     assert "third visit" in hint  # built from the facts she has given so far
     assert scenario.stages[0].strong_replies[0][:40] in hint
     assert "interview" not in hint.lower()  # not revealed yet
+    assert f'Avoid: "{scenario.stages[0].weak_replies[0]}"' in hint
     first = session.submit("I hear you, Dana: third visit, same flicker.").employee
     second = session.submit("Let me look at it.").employee
     assert first.hint_used and not second.hint_used

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from trainer.customer.reactions import facts_in
 from trainer.engine.history import HintUse, Retry, hints, retries
 from trainer.engine.rewrite import Rewrite, improve
 from trainer.engine.said import Known, context_of
@@ -20,10 +21,6 @@ _NEEDS = {
     "personalization": "talk about {name}'s own situation, not policy",
 }
 _FIRST_PERSON = {"I", "I'm", "I'll", "I've", "I'd"}
-
-
-def first_name(scenario: Scenario) -> str:
-    return scenario.customer.name.split()[0]
 
 
 def personalise(reply: str, name: str) -> str:
@@ -43,8 +40,9 @@ def build_hint(
     used_fact_ids: Iterable[str],
     nth: int = 0,
 ) -> str:
-    """What to do now: the stage's goal, facts not yet picked up, and a strong reply to adapt."""
-    name = first_name(scenario)
+    """What to do now: the stage's goal, facts not yet picked up, a strong reply to adapt
+    (one that uses only what the customer has said) and a weak one to avoid."""
+    name = scenario.customer.first_name
     used = set(used_fact_ids)
     lines = [f"Now: {stage.goal}"]
     unused = [f for f in revealed if f.id not in used]
@@ -58,8 +56,15 @@ def build_hint(
         needs.append("offer something concrete that fixes it")
     if needs:
         lines.append("To move on: " + ", ".join(needs) + ".")
-    strong = stage.strong_replies[nth % len(stage.strong_replies)]
-    lines.append(f'Try something like: "{personalise(strong, name)}"')
+    said = {f.id for f in revealed}
+    # A model reply that names a fact nobody has said would teach listening back to nothing.
+    clean = [r for r in stage.strong_replies if set(facts_in(r, scenario.facts)) <= said]
+    if clean:
+        strong = clean[nth % len(clean)]
+        lines.append(f'Try something like: "{personalise(strong, name)}"')
+    if stage.weak_replies:
+        weak = stage.weak_replies[nth % len(stage.weak_replies)]
+        lines.append(f'Avoid: "{weak}"')
     return "\n".join(lines)
 
 
@@ -174,7 +179,7 @@ def _another_way(scenario: Scenario, turn: TurnRow, known: Known, avoid: list[st
     """The grader's model reply or another of the stage's, if it says nothing unsaid and is not
     what the trainee (or the improved reply) already says."""
     stage = _stage(scenario, turn.stage_id)
-    name = first_name(scenario)
+    name = scenario.customer.first_name
     candidates = (
         [turn.model_reply, *stage.strong_replies] if turn.model_reply else stage.strong_replies
     )
