@@ -27,11 +27,7 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     data = tmp_path / "data"
     monkeypatch.setenv("EMPATHY_TRAINER_CONFIG_DIR", str(config))
     monkeypatch.setenv("EMPATHY_TRAINER_DATA_DIR", str(data))
-    from trainer.commands import common
-
-    common.settings.cache_clear()
     yield tmp_path
-    common.settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -58,3 +58,27 @@ def test_flag_wins_over_file_in_real_command(user_dirs: Path) -> None:
     assert file_db.exists() and not flag_db.exists()
     subprocess.run([*cli, "--db", f"sqlite:///{flag_db}"], check=True, capture_output=True)
     assert flag_db.exists()
+
+
+def test_environment_sits_between_flags_and_the_file(
+    user_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locations.config_file().parent.mkdir(parents=True)
+    locations.config_file().write_text('db = "sqlite:///file.db"\ntrainee = "File"\n')
+    assert load_settings().db == "sqlite:///file.db"
+    monkeypatch.setenv("EMPATHY_TRAINER_DB", "sqlite:///env.db")
+    monkeypatch.setenv("EMPATHY_TRAINER_SCENARIOS", '["~/ours"]')
+    settings = load_settings()
+    assert (settings.db, settings.trainee, settings.scenarios) == (
+        "sqlite:///env.db",
+        "File",
+        ["~/ours"],
+    )
+    flagged = load_settings(flags={"db": "sqlite:///flag.db", "trainee": None})
+    assert (flagged.db, flagged.trainee) == ("sqlite:///flag.db", "File")
+
+
+def test_a_bad_environment_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EMPATHY_TRAINER_BUNDLED", "perhaps")
+    with pytest.raises(ConfigError, match=r"^EMPATHY_TRAINER_BUNDLED: "):
+        load_settings()

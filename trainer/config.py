@@ -1,25 +1,61 @@
-"""User settings from `config.toml` in the user config dir; command-line flags win over it."""
+"""Settings on pydantic-settings: flags win over the environment, the environment over
+`config.toml` in the user config dir, and the file over built-ins.
+
+Environment variables are the field names with the `EMPATHY_TRAINER_` prefix
+(`EMPATHY_TRAINER_DB=postgresql://...`, `EMPATHY_TRAINER_SCENARIOS='["~/ours"]'`). The file
+takes top-level keys or a `[defaults]` table, with hyphens or underscores.
+"""
 
 from __future__ import annotations
 
 import getpass
+import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from trainer import locations
 from trainer.errors import TrainerError
 
+ENV_PREFIX = "EMPATHY_TRAINER_"
+
 
 class ConfigError(TrainerError):
-    """The config file exists but cannot be used; the message says where and why."""
+    """The config file (or an environment variable) cannot be used; the message says where."""
 
 
-class Settings(BaseModel):
+class _TomlFile(PydanticBaseSettingsSource):
+    """config.toml, read leniently about layout: a [defaults] table and hyphenated keys."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path) -> None:
+        super().__init__(settings_cls)
+        self.path = path
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return self().get(field_name), field_name, False  # pragma: no cover - __call__ is used
+
+    def __call__(self) -> dict[str, Any]:
+        if not self.path.exists():
+            return {}
+        try:
+            data = tomllib.loads(self.path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{self.path}: {exc}") from None
+        defaults = data.pop("defaults", None)
+        if isinstance(defaults, dict):
+            data = {**data, **defaults}
+        return {str(k).replace("-", "_"): v for k, v in data.items()}
+
+
+class Settings(BaseSettings):
     """Defaults a user or team can set once instead of passing flags every time."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid")
 
     trainee: str | None = Field(None, description="Default trainee name.")
     lead: str | None = Field(
@@ -44,27 +80,54 @@ class Settings(BaseModel):
     bundled: bool = Field(True, description="Include the bundled scenario library.")
     theme: str | None = Field(None, description="Textual theme name for the TUI.")
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # First wins: flags (passed as init values), then the environment, then the file.
+        return init_settings, env_settings, _TomlFile(settings_cls, locations.config_file())
 
-def load_settings(path: Path | None = None) -> Settings:
-    """Read config.toml if it exists; a missing file means built-in defaults."""
-    path = path or locations.config_file()
-    if not path.exists():
-        return Settings()
+
+def _reading(path: Path) -> type[Settings]:
+    """Settings read from `path` instead of the user's config.toml (doctor, tests)."""
+
+    class FromFile(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            return init_settings, env_settings, _TomlFile(settings_cls, path)
+
+    return FromFile
+
+
+def load_settings(path: Path | None = None, flags: Mapping[str, Any] | None = None) -> Settings:
+    """The settings: `flags` (None values are "not given") over the environment over the file."""
+    given = {k: v for k, v in (flags or {}).items() if v is not None}
+    source = path or locations.config_file()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-    # Accept either top-level keys or a [defaults] table, hyphens or underscores.
-    defaults = data.pop("defaults", None)
-    if isinstance(defaults, dict):
-        data = {**data, **defaults}
-    data = {str(k).replace("-", "_"): v for k, v in data.items()}
-    try:
-        return Settings.model_validate(data)
+        return _reading(source)(**given)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise ConfigError(f"{path}: {where}: {err['msg']}") from None
+        name = str(err["loc"][0]) if err["loc"] else ""
+        env = f"{ENV_PREFIX}{name.upper()}"
+        if name in given:
+            place = f"--{name.replace('_', '-')}"
+        elif env in os.environ:
+            place = env
+        else:
+            place = f"{source}: {'.'.join(str(p) for p in err['loc'])}"
+        raise ConfigError(f"{place}: {err['msg']}") from None
 
 
 def save_setting(key: str, value: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,27 +45,29 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
         return 0
 
 
-@cache
-def settings() -> Settings:
-    return load_settings()
+def settings(args: argparse.Namespace | None = None) -> Settings:
+    """The flags given (over the environment, over config.toml, over built-ins)."""
+    flags: dict[str, Any] = {}
+    if args is not None:
+        flags = {name: getattr(args, name, None) for name in Settings.model_fields}
+        if getattr(args, "no_bundled", False):
+            flags["bundled"] = False
+        if getattr(args, "as_name", None):
+            flags["lead"] = args.as_name
+    return load_settings(flags=flags)
 
 
 def pick(args: argparse.Namespace, name: str) -> Any:
-    """A flag's value if given, else the config file's, else None/built-in."""
-    value = getattr(args, name, None)
-    if value is not None:
-        return value
-    return getattr(settings(), name, None)
+    """One setting, flags first (see settings)."""
+    return getattr(settings(args), name, None)
 
 
 def scenario_dirs(args: argparse.Namespace) -> list[Path]:
     """The bundled library, then each --scenarios DIR (repeatable; else config `scenarios`).
     --no-bundled (or config `bundled = false`) leaves the bundled library out."""
-    config = settings()
-    flags = getattr(args, "scenarios", None)
-    chosen = flags or config.scenarios
-    bundled = config.bundled and not getattr(args, "no_bundled", False)
-    dirs = [Path(d).expanduser() for d in chosen]
+    config = settings(args)
+    bundled = config.bundled
+    dirs = [Path(d).expanduser() for d in config.scenarios]
     for d in dirs:
         if not d.is_dir():
             raise UserError(f"{d}: not a folder of scenario files (--scenarios)")
@@ -83,13 +84,13 @@ def load_scenario(args: argparse.Namespace, ref: str) -> Scenario:
 
 
 def trainee(args: argparse.Namespace) -> str:
-    return default_trainee(settings(), getattr(args, "trainee", None))
+    return default_trainee(settings(args))
 
 
 def lead(args: argparse.Namespace) -> str:
     """Who writes notes and assignments: --as NAME, else `lead` in config.toml, else the
     default trainee name (so a lead who practises too is one person)."""
-    named = getattr(args, "as_name", None) or settings().lead
+    named = settings(args).lead
     return named.strip() if named and named.strip() else trainee(args)
 
 

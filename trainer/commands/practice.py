@@ -45,7 +45,7 @@ def main(args: argparse.Namespace) -> int:
         store=store,
         scenario=scenario,
         resume_id=resume_id,
-        theme=common.settings().theme,
+        theme=common.settings(args).theme,
         quick_exit=True,
     )
     try:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from trainer.customer.reactions import facts_in
+from trainer.customer.reactions import facts_in, keyword_in
 from trainer.engine.said import Context, Known, fold, said_back
 from trainer.grader import moves
 from trainer.grader.banks import load_banks
@@ -265,7 +265,7 @@ def improve(
     if weak("personalization") and not _named(kept_text, scenario):
         before.append(Piece(f"{first},", adds="name"))
     if weak("listening") or weak("personalization"):
-        facts = _missed(scenario, known.said_facts, context, facts_used, kept_text)
+        facts = _missed(scenario, known, context, facts_used, kept_text)
         if facts:
             before.append(Piece(said_back(facts, scenario), adds="listening"))
     if weak("acknowledgement"):
@@ -283,20 +283,45 @@ def improve(
 
 def _missed(
     scenario: Scenario,
-    said: Sequence[Fact],
+    known: Known,
     context: Context,
     facts_used: Sequence[str],
     kept_text: str,
 ) -> list[Fact]:
     """Facts said before the reply that it did not pick up: the latest line's first, then the
-    earliest, at most MAX_SAID_BACK, said back in the order the customer gave them."""
+    earliest, at most MAX_SAID_BACK, said back in the order the customer gave them. A fact is
+    said back in the coach's words, so only when those words add nothing the customer didn't
+    say ("one pen left" is said; "enough for tomorrow morning" may not have been)."""
+    said = known.said_facts
     used = set(facts_used) | set(facts_in(kept_text, list(said)))
-    open_ = [f for f in said if f.id not in used]
+    heard = fold(" ".join(context.heard))
+    open_ = [
+        trimmed
+        for f in said
+        if f.id not in used and (trimmed := _as_heard(f, known, heard)) is not None
+    ]
     ranked = sorted(
         open_, key=lambda f: (f.id not in context.recent_ids, context.said_ids.index(f.id))
     )
     chosen = {f.id for f in ranked[:MAX_SAID_BACK]}
     return [f for f in open_ if f.id in chosen]
+
+
+def _as_heard(fact: Fact, known: Known, heard: str) -> Fact | None:
+    """The fact's text cut before the first clause that names another, unsaid fact the
+    customer never mentioned ("one pen left, enough for tomorrow morning" -> "one pen left"
+    when 'tomorrow' belongs to a fact still to come); None when nothing is left."""
+    unsaid = [fold(k) for f in known.unsaid_facts for k in f.keywords]
+    kept: list[str] = []
+    for part in fact.text.split(","):
+        low = fold(part)
+        if any(keyword_in(k, low) and not keyword_in(k, heard) for k in unsaid):
+            break
+        kept.append(part)
+    text = ",".join(kept).strip()
+    if not text:
+        return None
+    return fact if text == fact.text else fact.model_copy(update={"text": text.rstrip(".") + "."})
 
 
 def _after_name(pieces: list[Piece]) -> list[Piece]:
