@@ -159,7 +159,7 @@ def test_the_longest_strong_reply_three_times_never_ends_a_conversation_early(
             if session.finished:
                 break
             session.submit(reply)
-            state = session._state
+            state = session.state
             last = len(scenario.stages) - 1
             if (
                 session.outcome == "resolved"

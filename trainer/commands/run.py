@@ -122,6 +122,7 @@ def _skip_answered(replies: list[Reply], answered: list[str]) -> list[Reply]:
 
 
 def main(args: argparse.Namespace) -> int:
+    from trainer.engine.explain import explain_last, explain_session_ending
     from trainer.engine.session import Session
 
     if getattr(args, "no_save", False) and args.resume:
@@ -183,7 +184,7 @@ def main(args: argparse.Namespace) -> int:
             if live:
                 _print_turn(exchange.customer)
             if explain:
-                why = session.explain_last()
+                why = explain_last(session)
                 explained.append(why)
                 _print_explanation(why)
         if unused:
@@ -205,7 +206,7 @@ def main(args: argparse.Namespace) -> int:
                 "mood": session.mood,
             }
             if explain:
-                out["explain"] = {"replies": explained, "ending": session.explain_ending()}
+                out["explain"] = {"replies": explained, "ending": explain_session_ending(session)}
                 # The contract's place: an `explain` object on each employee turn of this run.
                 mine = [t for t in out["turns"] if t["role"] == "employee"]
                 for turn, why in zip(mine[len(mine) - len(explained) :], explained, strict=True):
@@ -223,7 +224,7 @@ def main(args: argparse.Namespace) -> int:
                 )
             print(session.debrief().as_text())
             if explain:
-                ending = "; ".join(session.explain_ending())
+                ending = "; ".join(explain_session_ending(session))
                 print(f"Why it ended this way: {ending}", file=sys.stderr)
             if scratch is not None:
                 print(f"Not saved (--no-save): session {session_id}")

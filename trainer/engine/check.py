@@ -179,7 +179,7 @@ def play(
         exchange = session.submit(pool[n % len(pool)])
         if on_reply is not None:
             on_reply(stage.id, dict(exchange.employee.scores or {}), session)
-    state = session._state
+    state = session.state
     return Playthrough(
         pick=pick,
         outcome=session.outcome,

@@ -7,11 +7,14 @@ the explanation is the same on resume and never disagrees with what happened.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer.engine.mood import MoodStep
 from trainer.engine.rules import State
 from trainer.scenarios import Scenario, Stage
+
+if TYPE_CHECKING:
+    from trainer.engine.session import Session
 
 
 def stage_conditions(stage: Stage, scores: Mapping[str, int], state: State) -> list[str]:
@@ -117,3 +120,27 @@ def explain_ending(scenario: Scenario, state: State, outcome: str | None) -> lis
     if outcome == "out_of_turns":
         why.insert(0, f"out of turns after {ending.max_turns} replies")
     return why or ["not decided yet"]
+
+
+def explain_last(session: Session) -> dict[str, Any]:
+    """Why the session's last exchange went as it did (`run --explain`)."""
+    turns = session.turns
+    employee = next(t for t in reversed(turns) if t.role == "employee")
+    customer = turns[-1] if turns[-1].role == "customer" else None
+    before = next(s for s in session.scenario.stages if s.id == employee.stage_id)
+    return explain_reply(
+        session.scenario,
+        before,
+        session.stage,
+        employee.scores or {},
+        session.last_step,
+        session.state,
+        customer.intent if customer else None,
+        signals=employee.signals,
+        facts_said=customer.facts_said if customer else None,
+    )
+
+
+def explain_session_ending(session: Session) -> list[str]:
+    """Why the session resolved, or what stood in the way."""
+    return explain_ending(session.scenario, session.state, session.outcome)

@@ -10,19 +10,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
 
 from trainer.customer.base import CustomerBackend, CustomerContext, LineIntent, OnChunk
 from trainer.customer.reactions import facts_in
 from trainer.customer.scripted import script_line
 from trainer.engine.coaching import Debrief, build_debrief, build_hint
+from trainer.engine.grading import fact_refs, warm
 from trainer.engine.intent import build_intent
 from trainer.engine.mood import MoodStep, next_mood
+from trainer.engine.replay import replay
 from trainer.engine.rules import State, check_reply
 from trainer.errors import TrainerError
 from trainer.scenarios import Fact, Scenario, Stage
 from trainer.store import SessionRow, Store, TurnRow, utcnow
-from trainer.types import FactRef, Grader, GradeRequest, Turn
+from trainer.types import Grader, GradeRequest, Turn
 
 __all__ = ["Exchange", "Session", "SessionStateError", "check_reply"]
 
@@ -124,48 +125,13 @@ class Session:
         return session
 
     def _prepare_grader(self, texts: list[str] | None = None) -> None:
-        """Let the grader encode the customer's side ahead of the reply, so grading a reply
-        encodes only the reply. With no texts: every customer line so far, every fact and
-        every stage's model replies (what later GradeRequests will carry)."""
-        prepare = getattr(self.grader, "prepare", None)
-        if prepare is None:  # graders without a cache have nothing to warm
-            return
-        if texts is None:
-            facts = [f"{f.text} {f.says}" if f.says else f.text for f in self.scenario.facts]
-            strong = [r for stage in self.scenario.stages for r in stage.strong_replies]
-            texts = [t.text for t in self._turns if t.role == "customer"] + facts + strong
-            texts += [t.text for t in self._turns if t.role == "employee"]
-        prepare(texts)
+        warm(self.grader, self.scenario, self._turns, texts)
 
     def _replay(self, turns: list[TurnRow]) -> None:
         self._turns = list(turns)
-        self._state = State.initial(self.scenario)
-        self._pending = None
-        self._stage_changed = False
-        self.last_step = None
-        for turn in self._turns:
-            if turn.role == "employee":
-                before = self._state.mood
-                after = turn.mood
-                if after is None:  # rows written by other tools: recompute with the rule
-                    after = next_mood(
-                        before,
-                        turn.scores or {},
-                        turn.signals or {},
-                        self.scenario.customer,
-                        self.scenario.difficulty,
-                    ).after
-                self._stage_changed = self._state.apply(
-                    self.scenario, turn.scores or {}, turn.signals or {}, after
-                )
-                self.last_step = MoodStep(before=before, after=after)
-                self._pending = turn
-            else:
-                said = turn.facts_said
-                if said is None:  # rows from before lines recorded their facts
-                    said = facts_in(turn.text, self.scenario.facts)
-                self._state.hear(said)
-                self._pending = None
+        replayed = replay(self.scenario, self._turns)
+        self._state, self.last_step = replayed.state, replayed.last_step
+        self._pending, self._stage_changed = replayed.pending, replayed.stage_changed
 
     def _commit(self, turn: TurnRow) -> TurnRow:
         turn = turn.model_copy(update={"idx": self._next_idx})
@@ -179,6 +145,11 @@ class Session:
     @property
     def id(self) -> str:
         return self.row.id
+
+    @property
+    def state(self) -> State:
+        """Where the conversation stands (read it; only the session moves it)."""
+        return self._state
 
     @property
     def trainee(self) -> str:
@@ -276,7 +247,7 @@ class Session:
                 reply=text,
                 history=[Turn(t.role, t.text) for t in self._turns],
                 customer_name=self.scenario.customer.name,
-                facts=self._fact_refs(),
+                facts=fact_refs(self.open_facts),
                 strong_replies=list(self.stage.strong_replies),
             )
         )
@@ -379,18 +350,6 @@ class Session:
         self.store.finish_session(self.id, outcome)
         self.row = self.row.model_copy(update={"ended": utcnow(), "outcome": outcome})
 
-    def _fact_refs(self) -> list[FactRef]:
-        # Scored against every fact whose stage has come, said or not: the library's model
-        # replies are written that way. What the trainee is *shown* is only what was said.
-        return [
-            FactRef(
-                id=f.id,
-                text=f"{f.text} {f.says}" if f.says else f.text,
-                keywords=tuple(f.keywords),
-            )
-            for f in self.open_facts
-        ]
-
     # --- help, undo, stop ------------------------------------------------------------------
 
     def hint(self) -> str:
@@ -420,31 +379,6 @@ class Session:
         """The trainee stops early: the session is closed without an outcome."""
         if not self.finished:
             self._finish(self._state.outcome)
-
-    def explain_last(self) -> dict[str, Any]:
-        """Why the last exchange went as it did (`run --explain`)."""
-        from trainer.engine.explain import explain_reply
-
-        employee = next(t for t in reversed(self._turns) if t.role == "employee")
-        customer = self._turns[-1] if self._turns[-1].role == "customer" else None
-        before = next(s for s in self.scenario.stages if s.id == employee.stage_id)
-        return explain_reply(
-            self.scenario,
-            before,
-            self.stage,
-            employee.scores or {},
-            self.last_step,
-            self._state,
-            customer.intent if customer else None,
-            signals=employee.signals,
-            facts_said=customer.facts_said if customer else None,
-        )
-
-    def explain_ending(self) -> list[str]:
-        """Why the conversation resolved, or what stood in the way."""
-        from trainer.engine.explain import explain_ending
-
-        return explain_ending(self.scenario, self._state, self.outcome)
 
     def debrief(self) -> Debrief:
         """What went well, what to try instead, and how the customer's mood went; the
