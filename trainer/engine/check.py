@@ -135,9 +135,10 @@ def static_findings(scenario: Scenario) -> list[Finding]:
                 "it - add `says:` or say it in a stage line"
             )
         found.append(_finding(scenario, ["facts", fi, "id"], "warning", message))
-    for loc, text in spoken:
+    says = [(["facts", fi, "says"], f.says) for fi, f in enumerate(scenario.facts) if f.says]
+    for loc, text in [*spoken, *says]:
         leaked = [fid for fid in facts_in(text, scenario.facts) if fid in gated]
-        if leaked:
+        if leaked and loc[0] != "facts":
             found.append(
                 _finding(
                     scenario,
