@@ -15,6 +15,7 @@ from textual.reactive import var
 from textual.worker import Worker, WorkerState
 
 from trainer.tui import messages as m
+from trainer.tui.driver import driver_class
 from trainer.tui.practice.help import HelpScreen
 from trainer.tui.practice.home import HomeScreen
 from trainer.tui.practice.screen import PracticeScreen
@@ -62,7 +63,7 @@ class TrainerApp(App[None]):
         theme: str | None = None,
         quick_exit: bool = False,
     ) -> None:
-        super().__init__()
+        super().__init__(driver_class=driver_class())
         self.quick_exit = quick_exit
         self.library = library
         self.services = services
