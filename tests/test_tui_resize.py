@@ -141,6 +141,7 @@ async def test_resume_shows_the_stored_state_before_the_models_load(
             while side.has_class("-loading"):
                 assert meter.mood == scenario.customer.mood or not side.visible
                 await pilot.pause(0.01)
+            await pilot.pause()  # let the panel repaint before reading what it shows
             assert screen.session is None  # the grader is still "loading"
             assert meter.mood == old.mood
             assert context.stage_index == [s.id for s in scenario.stages].index(old.stage.id)
