@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
 from textual.worker import Worker, WorkerState
 
 from trainer.tui import messages as m
+from trainer.tui.driver import driver_class
 from trainer.tui.practice.help import HelpScreen
 from trainer.tui.practice.home import HomeScreen
 from trainer.tui.practice.screen import PracticeScreen
 from trainer.tui.services import EngineOptions, Services, one_line, use_quick_exit_executor
+from trainer.tui.widgets.too_small import too_small
 
 if TYPE_CHECKING:
     from trainer.customer.base import CustomerBackend
@@ -62,7 +64,7 @@ class TrainerApp(App[None]):
         theme: str | None = None,
         quick_exit: bool = False,
     ) -> None:
-        super().__init__()
+        super().__init__(driver_class=driver_class())
         self.quick_exit = quick_exit
         self.library = library
         self.services = services
@@ -82,6 +84,9 @@ class TrainerApp(App[None]):
             self.practice(scenario, resume_id=resume_id)
         # Start the slow imports only once the first frame is on screen.
         self.call_after_refresh(self.load_models)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(too_small(event.size.width, event.size.height), "-too-small")
 
     # --- models ---------------------------------------------------------------------
 

@@ -74,6 +74,13 @@ class ConversationLog(VerticalScroll):
         if new_value >= self.max_scroll_y:
             self.following = True
 
+    def on_resize(self) -> None:
+        # Lines rewrap at a new width, so the bottom moves: keep the newest line in view.
+        self.follow()
+
+    def on_show(self) -> None:
+        self.follow()  # shown again after the "window too small" notice
+
     def follow(self) -> None:
         """Scroll to the newest line after the next layout, unless the trainee scrolled up."""
         if self.following:

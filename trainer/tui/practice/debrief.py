@@ -22,6 +22,7 @@ from trainer.tui.practice.debrief_parts import (
 )
 from trainer.tui.practice.score_bars import ScoreBars
 from trainer.tui.practice.turn_chart import TurnChart, TurnSeries
+from trainer.tui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
     from trainer.engine.coaching import Debrief, Moment
@@ -94,6 +95,7 @@ class DebriefScreen(Screen[None]):
                 yield Button("Next scenario (n)", id="next")
                 yield Button("Home (h)", id="home")
         yield Footer()
+        yield TooSmall()
 
     def _to_work_on(self) -> ComposeResult:
         """The weakest reply, improved in the trainee's own words, and another way to say it.

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from trainer.store.outcomes import outcome_status, outcome_words
 from trainer.tui import messages as m
 from trainer.tui.widgets.levels import DIMENSIONS
+from trainer.tui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
     from trainer.scenarios import Scenario
@@ -132,6 +133,7 @@ class HomeScreen(Screen[None]):
         # Full width, so every column fits at 80 columns without cutting a header.
         yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
         yield Footer()
+        yield TooSmall()
 
     def on_mount(self) -> None:
         table = self.query_one("#recent", DataTable)

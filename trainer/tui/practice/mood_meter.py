@@ -33,5 +33,14 @@ class MoodMeter(Widget):
         width = max(self.size.width, 10)
         share = self.mood / max(self.walkout_at, 1)
         colour = "$error" if share >= 0.6 else "$warning" if share >= 0.4 else "$success"
-        head = f"{self.name_shown} is {word}: {self.mood}/100{trend}"
-        return Content.assemble((head[:width], "bold"), "\n", (bar(self.mood, width), colour))
+        number = f"{self.mood}/100{trend}"
+        # Shortened by whole words, never cut: the name goes first (it is in the title).
+        head = next(
+            (
+                h
+                for h in (f"{self.name_shown} is {word}: {number}", f"{word}: {number}", number)
+                if len(h) <= width
+            ),
+            number,
+        )
+        return Content.assemble((head, "bold"), "\n", (bar(self.mood, width), colour))

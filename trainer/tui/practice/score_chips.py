@@ -24,10 +24,11 @@ class ScoreChip(Static):
         name = level(score)
         self.set_classes(f"score-chip -{name}")
         label = LABELS[self.dimension]
+        # At most 27 cells: the side panel leaves 29 inside its padding at any terminal size.
         if score is None:
-            self.update(f"{label:<16}  -  not yet")
+            self.update(f"{label:<15}   - not yet")
         else:
-            self.update(f"{label:<16}{score:>3}  {name}")
+            self.update(f"{label:<15} {score:>3} {name}")
 
 
 class ScoreChips(Vertical):

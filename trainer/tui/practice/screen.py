@@ -21,6 +21,7 @@ from trainer.tui.practice.mood_meter import MoodMeter
 from trainer.tui.practice.reply_box import ReplyBox
 from trainer.tui.practice.score_chips import ScoreChips
 from trainer.tui.services import Cancelled, one_line
+from trainer.tui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
     from trainer.engine.session import Session
@@ -86,6 +87,7 @@ class PracticeScreen(Screen[None]):
         reply.border_title = "Your reply · Enter sends · ctrl+j new line"
         yield reply
         yield Footer()
+        yield TooSmall()
 
     def on_mount(self) -> None:
         meter = self.query_one(MoodMeter)
@@ -99,6 +101,9 @@ class PracticeScreen(Screen[None]):
         if self.resume_id is None:
             # The opening is scripted: show it before any model has loaded.
             self.query_one(ConversationLog).add_customer(self.scenario.opening)
+        else:
+            # Hidden until the stored state arrives: never a frame of the starting state.
+            self.query_one("#side").add_class("-loading")
         self.query_one(ReplyBox).focus()
         for name in ("load_text", "load_fraction", "load_error", "models_ready"):
             self.watch(self.app, name, lambda _value: self._show_status(), init=False)
@@ -235,7 +240,27 @@ class PracticeScreen(Screen[None]):
 
     @on(m.TranscriptLoaded)
     def show_transcript(self, event: m.TranscriptLoaded) -> None:
-        self.query_one(ConversationLog).show_turns(event.turns)
+        """A resumed session from the store, before the grader has loaded: the transcript and
+        the stored mood, stage, replies left and facts said, so nothing shows the start state."""
+        turns = event.turns
+        self.query_one(ConversationLog).show_turns(turns)
+        self.query_one("#side").remove_class("-loading")
+        graded = [t for t in turns if t.role == "employee" and t.scores]
+        if graded:
+            self.last_graded = graded[-1]
+            self.query_one(ScoreChips).scores = graded[-1].scores
+        moods = [t.mood for t in turns if t.mood is not None]
+        if moods:
+            self.query_one(MoodMeter).mood = self._mood = moods[-1]
+        context = self.query_one(ContextPanel)
+        ids = [s.id for s in self.scenario.stages]
+        stage_id = next((t.stage_id for t in reversed(turns) if t.stage_id in ids), ids[0])
+        context.stage_index = ids.index(stage_id)
+        context.goal = self.scenario.stages[context.stage_index].goal
+        replies = sum(1 for t in turns if t.role == "employee")
+        context.turns_left = max(0, self.scenario.ending.max_turns - replies)
+        said = [fid for t in turns if t.role == "customer" for fid in t.facts_said or []]
+        context.facts = tuple(_fact_text(self.scenario, fid) for fid in dict.fromkeys(said))
 
     @on(m.SessionReady)
     def session_ready(self, event: m.SessionReady) -> None:
