@@ -184,3 +184,13 @@ def test_a_hint_offers_only_model_replies_that_use_what_was_said(
     hints = [session.hint(), session.hint()]
     assert all("mum" not in h for h in hints), hints  # the gift was never said
     assert all("stopped after only a week" in h for h in hints)
+
+
+def test_the_debrief_names_what_asking_would_have_found(
+    fake_grader: Any, scripted_customer: Any, sqlite_url: str
+) -> None:
+    session = _session(fake_grader, scripted_customer, sqlite_url)
+    session.submit("I'm sorry it broke so fast. Was it a gift?")
+    debrief = session.debrief()
+    assert [f.id for f in debrief.to_ask_about] == ["receipt"]  # the gift was asked about
+    assert "What you could have learned by asking: She has the receipt" in debrief.as_text()

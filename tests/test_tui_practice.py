@@ -70,6 +70,13 @@ async def test_whole_session_from_home_to_debrief(library: Any, grader: Any, sto
         shown = str(app.screen.query_one("#feedback-text").render())
         assert GOOD_REPLY in shown
         assert next(iter(employee[0].evidence.values())) in shown
+        why = app.screen.query_one("#feedback-why")
+        assert not why.display
+        await pilot.press("w")  # why the mood and stage moved: the engine's explanation
+        assert why.display
+        text = str(why.render())
+        mood = screen.session.turns[-2].mood
+        assert f"-> {mood}" in text and "resolve_at" in text and "stage" in text
         await pilot.press("escape")
         assert app.screen is screen
 

@@ -98,18 +98,9 @@ def _print_turn(turn: TurnRow) -> None:
 
 def _print_explanation(why: dict[str, Any]) -> None:
     """The explanation in words, on stderr (stdout stays the transcript or the JSON)."""
-    mood, stage, customer = why["mood"], why["stage"], why["customer"]
-    reasons = ", ".join(mood["reasons"]) or "no strong signal either way"
-    lines = [f"mood {mood['before']} -> {mood['after']} ({reasons})"]
-    moved = "moved to" if stage["advanced"] else "stays in"
-    lines.append(f"{moved} stage {stage['now']}: {'; '.join(stage['conditions'])}")
-    lines.append(f"ending: {'; '.join(why['ending'])}")
-    lines.append(f"signals: {', '.join(why['signals']) or 'none'}")
-    answered = f", answering with {customer['answered']!r}" if customer["answered"] else ""
-    lines.append(f"the customer reacted to {customer['reacted_to']}{answered}")
-    if customer["facts_said"]:
-        lines.append(f"facts said: {', '.join(customer['facts_said'])}")
-    for line in lines:
+    from trainer.engine.explain import describe
+
+    for line in describe(why):
         print(f"      why: {line}", file=sys.stderr, flush=True)
 
 

@@ -135,7 +135,9 @@ def static_findings(scenario: Scenario) -> list[Finding]:
                 "it - add `says:` or say it in a stage line"
             )
         found.append(_finding(scenario, ["facts", fi, "id"], "warning", message))
-    says = [(["facts", fi, "says"], f.says) for fi, f in enumerate(scenario.facts) if f.says]
+    says: list[tuple[list[str | int], str]] = [
+        (["facts", fi, "says"], f.says) for fi, f in enumerate(scenario.facts) if f.says
+    ]
     for loc, text in [*spoken, *says]:
         leaked = [fid for fid in facts_in(text, scenario.facts) if fid in gated]
         if leaked and loc[0] != "facts":

@@ -101,6 +101,8 @@ class Debrief:
     hints_used: int
     retries: list[Retry] = field(default_factory=list)
     hints: list[HintUse] = field(default_factory=list)
+    to_ask_about: list[Fact] = field(default_factory=list)
+    """Gated facts the customer never gave: what asking (or earning trust) would have found."""
 
     def as_text(self) -> str:
         """A plain-text debrief for the terminal."""
@@ -124,6 +126,11 @@ class Debrief:
         if self.unused_facts:
             out.append(
                 "Never picked up: " + "; ".join(f.text.rstrip(".") for f in self.unused_facts)
+            )
+        if self.to_ask_about:
+            out.append(
+                "What you could have learned by asking: "
+                + "; ".join(f.text.rstrip(".") for f in self.to_ask_about)
             )
         for retry in self.retries:
             change = "" if retry.change is None else f" ({retry.change:+.0f} on average)"
@@ -240,6 +247,7 @@ def build_debrief(
     revealed: list[Fact],
     outcome: str | None,
     history: list[TurnRow] | None = None,
+    to_ask_about: list[Fact] | None = None,
 ) -> Debrief:
     """Summarise non-retracted `turns`; `revealed` are the facts the customer has given;
     `history` (every stored turn, retracted ones too) adds the retries and the hints."""
@@ -263,4 +271,5 @@ def build_debrief(
         hints_used=sum(1 for t in every if t.role == "employee" and t.hint_used),
         retries=retries(every),
         hints=hints(scenario, every),
+        to_ask_about=list(to_ask_about or []),
     )

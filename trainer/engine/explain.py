@@ -144,3 +144,19 @@ def explain_last(session: Session) -> dict[str, Any]:
 def explain_session_ending(session: Session) -> list[str]:
     """Why the session resolved, or what stood in the way."""
     return explain_ending(session.scenario, session.state, session.outcome)
+
+
+def describe(why: Mapping[str, Any]) -> list[str]:
+    """An explain_reply result in words, one line per part (run --explain, the TUI)."""
+    mood, stage, customer = why["mood"], why["stage"], why["customer"]
+    reasons = ", ".join(mood["reasons"]) or "no strong signal either way"
+    lines = [f"mood {mood['before']} -> {mood['after']} ({reasons})"]
+    moved = "moved to" if stage["advanced"] else "stays in"
+    lines.append(f"{moved} stage {stage['now']}: {'; '.join(stage['conditions'])}")
+    lines.append(f"ending: {'; '.join(why['ending'])}")
+    lines.append(f"signals: {', '.join(why['signals']) or 'none'}")
+    answered = f", answering with {customer['answered']!r}" if customer["answered"] else ""
+    lines.append(f"the customer reacted to {customer['reacted_to']}{answered}")
+    if customer["facts_said"]:
+        lines.append(f"facts said: {', '.join(customer['facts_said'])}")
+    return lines

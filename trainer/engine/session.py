@@ -384,4 +384,11 @@ class Session:
         """What went well, what to try instead, and how the customer's mood went; the
         retracted tries (kept in the store) feed its retries and hints."""
         history = self.store.turns(self.id, include_retracted=True)
-        return build_debrief(self.scenario, self._turns, self.revealed_facts, self.outcome, history)
+        return build_debrief(
+            self.scenario,
+            self._turns,
+            self.revealed_facts,
+            self.outcome,
+            history,
+            to_ask_about=self.facts_to_ask_about,
+        )

@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Static
 
 from trainer.tui.practice.debrief_parts import (
     another_way,
+    ask_lines,
     fact_lines,
     hint_lines,
     improved,
@@ -87,6 +88,8 @@ class DebriefScreen(Screen[None]):
             if d.hints:
                 yield Static(hint_lines(d.hints), id="debrief-hints")
             yield Static(fact_lines(d.unused_facts), id="debrief-facts")
+            if d.to_ask_about:
+                yield Static(ask_lines(d.to_ask_about), id="debrief-ask")
             # The chart comes last: at 80x24 it would push the coaching below the fold.
             if series.replies:
                 yield TurnChart(series, id="debrief-chart")

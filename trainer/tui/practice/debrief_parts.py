@@ -123,3 +123,11 @@ def fact_lines(facts: list[Fact]) -> Content:
     for fact in facts:
         parts += ["\n", f"• {fact.text}"]
     return Content.assemble(*parts)
+
+
+def ask_lines(facts: list[Fact]) -> Content:
+    """Gated facts the customer kept back: what a question (or trust) would have found."""
+    parts: list[Part] = [("What you could have learned by asking", "bold")]
+    for fact in facts:
+        parts += ["\n", f"• {fact.text}"]
+    return Content.assemble(*parts)

@@ -35,20 +35,43 @@ def feedback_content(turn: TurnRow, better: str | None = None) -> Content:
     return Content.assemble(*parts)
 
 
+def why_content(lines: list[str]) -> Content:
+    """The engine's explanation of the last exchange (engine/explain.py), as written."""
+    parts: list[str | tuple[str, str]] = [("Why it went this way", "bold")]
+    for line in lines:
+        parts += ["\n", f"• {line}"]
+    return Content.assemble(*parts)
+
+
 class FeedbackScreen(ModalScreen[None]):
-    """Shows `feedback_content` for the latest graded reply; Escape closes."""
+    """Shows `feedback_content` for the latest graded reply; w shows why the mood and stage
+    moved (the same explanation as `run --explain`); Escape closes."""
 
     BINDINGS = [
         Binding("escape,ctrl+f,f3,q", "dismiss", "Close"),
+        Binding("w", "toggle_why", "Why"),
     ]
 
-    def __init__(self, turn: TurnRow, better: str | None = None) -> None:
+    def __init__(self, turn: TurnRow, better: str | None = None, why: list[str] | None = None):
         super().__init__()
         self.turn = turn
         self.better = better
+        self.why = why or []
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="feedback-body") as body:
             body.border_title = "Feedback on your last reply"
             yield Static(feedback_content(self.turn, self.better), id="feedback-text")
+            why = Static(why_content(self.why), id="feedback-why")
+            why.display = False
+            yield why
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return bool(self.why) if action == "toggle_why" else True
+
+    def action_toggle_why(self) -> None:
+        why = self.query_one("#feedback-why", Static)
+        why.display = not why.display
+        if why.display:
+            self.query_one("#feedback-body", VerticalScroll).scroll_end(animate=False)

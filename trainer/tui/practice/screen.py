@@ -12,6 +12,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from trainer.engine.explain import describe, explain_last
 from trainer.tui import messages as m
 from trainer.tui.practice.context_panel import ContextPanel
 from trainer.tui.practice.conversation import ConversationLog, Line
@@ -396,7 +397,15 @@ class PracticeScreen(Screen[None]):
             self.notify("Send a reply first: feedback is about your last reply.")
             return
         better = getattr(self.last_graded, "model_reply", None)
-        self.app.push_screen(FeedbackScreen(self.last_graded, better))
+        self.app.push_screen(FeedbackScreen(self.last_graded, better, self._why()))
+
+    def _why(self) -> list[str]:
+        """The engine's explanation of the last exchange, when it is the one on show."""
+        session = self.session
+        if session is None or not session.replies or self.last_graded is None:
+            return []
+        last = next(t for t in reversed(session.turns) if t.role == "employee")
+        return describe(explain_last(session)) if last.idx == self.last_graded.idx else []
 
     def action_undo(self) -> None:
         if self.finished and self.session is not None and self.session.outcome is None:
