@@ -225,6 +225,11 @@ def test_offer_of_choice_is_not_blame_but_real_blame_is(grader: Any) -> None:
     )
     assert not choice.signals["blamed"] and choice.signals["offered_repair"]
     assert choice.scores["apology"] >= 60 and "blames" not in choice.evidence["apology"]
+    reported = grade(
+        grader,
+        "I'm so sorry - we seated you by the kitchen and asked if you'd dined with us before.",
+    )
+    assert not reported.signals["blamed"], "reported speech is not blame"
     for blame in [
         "If you had read the terms you'd know the warranty doesn't cover this.",
         "You should have brought it back sooner.",

@@ -8,7 +8,7 @@ import pytest
 
 from trainer.customer.base import ANSWER_NOT_YET, ANSWER_UNKNOWN, CustomerContext, LineIntent
 from trainer.customer.reactions import facts_in, scripted_text
-from trainer.engine.intent import build_intent
+from trainer.engine.intent import answer_for, build_intent, reaction
 from trainer.grader import moves
 from trainer.types import Turn
 
@@ -136,3 +136,29 @@ def test_a_yes_no_question_the_scenario_cannot_answer_is_left_to_the_stage_line(
     """'I don't know' to 'did you bring your receipt?' would be absurd; so would an invented
     yes or no."""
     assert _intent(scenario, "Did you bring your receipt?").answer is None
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Sorry for any inconvenience. You can fill in a complaint form.",
+        "I'm sorry you feel that way.",
+    ],
+)
+def test_a_hollow_apology_is_heard_as_a_brush_off(reply: str) -> None:
+    kind, detail = reaction(reply, {}, {}, {}, off_topic=False)
+    assert kind == "dismissal" and detail
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What's riding on it for you?", "Hi, what seems to be the problem today?",
+     "How is this affecting you at work?"],
+)  # fmt: skip
+def test_open_questions_about_impact_get_the_next_fact_not_i_dont_know(
+    question: str, scenario: Any
+) -> None:
+    said = [f.id for f in scenario.facts][:1]
+    answer = answer_for(question, scenario, [f.id for f in scenario.facts], said,
+                        scenario.stages[0].reveals)  # fmt: skip
+    assert answer.text != ANSWER_UNKNOWN

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from trainer.customer.base import ANSWER_NOT_YET, ANSWER_UNKNOWN, LineIntent
 from trainer.customer.reactions import keyword_in
 from trainer.grader import moves
+from trainer.grader.banks import load_banks
 from trainer.grader.text import content_stems
 from trainer.scenarios import Fact, Scenario
 from trainer.types import Turn
@@ -46,9 +47,11 @@ _OFFER = re.compile(
     re.I,
 )
 _OPEN_QUESTION = re.compile(
-    r"\b(what happened|what'?s (happened|going on|wrong)|tell me (more|what)|"
-    r"(can|could) you (tell|walk|explain)|what (can|could) i do|how can i help|"
-    r"what do you need|what would (help|you like)|anything else)\b",
+    r"\b(what happened|what'?s (happened|going on|wrong|the problem|the matter)|"
+    r"what seems to be|tell me (more|what)|(can|could) you (tell|walk|explain)|"
+    r"what (can|could) i do|how can i help|what do you need|what would (help|you like)|"
+    r"anything else|what'?s (riding on|at stake)|what does (this|that|it) mean for you|"
+    r"how (is|has|was) (this|that|it) (affect|impact|hit)|what would (this|that|it) mean)",
     re.I,
 )
 _BLAME = re.compile(
@@ -176,6 +179,13 @@ def _off_topic(reply: str, scenario: Scenario, history: Sequence[Turn]) -> bool:
     return not (said & _words(context))
 
 
+def _hollow(sentence: str) -> bool:
+    """A formulaic or non-apology: sorry for nothing in particular, or for their feelings."""
+    banks = load_banks()
+    low = sentence.lower().replace("\u2019", "'")
+    return bool(banks["formulaic_apology"].find(low) or banks["non_apology"].find(low))
+
+
 def reaction(
     reply: str,
     scores: Mapping[str, int],
@@ -192,6 +202,9 @@ def reaction(
         if signals.get(signal) or signal in found:
             return kind, _short(found.get(signal) or moves.sentences(reply)[0])
     apology = _sentence_with(reply, _APOLOGY)
+    if apology and _hollow(apology) and not signals.get("apologized"):
+        # "Sorry for any inconvenience" / "sorry you feel that way" is heard as a brush-off.
+        return "dismissal", _short(apology)
     offered = bool(signals.get("offered_repair"))
     offer = _sentence_with(reply, _OFFER) if offered or _OFFER.search(reply) else None
     if apology and offer:
