@@ -109,6 +109,14 @@ def test_repeats_and_parroting_are_rejected() -> None:
         earlier_customer=said,
     )
     assert verdict.reason == "repeats an earlier customer line"
+    # Asked again ("how much did you pay?"), saying it again is the answer.
+    again = check_line(
+        "I paid a hundred and eighty dollars. Third time.",
+        customer_name=NAME,
+        earlier_customer=said,
+        may_repeat=True,
+    )
+    assert again.ok
     asks = check_line(
         "Do you have a video interview on Friday?", customer_name=NAME, own_keywords=["interview"]
     )

@@ -173,8 +173,11 @@ def check_line(
     last_employee: str | None = None,
     earlier_customer: Sequence[str] = (),
     own_keywords: Sequence[str] = (),
+    may_repeat: bool = False,
 ) -> Verdict:
-    """Whether `text` is something this customer could say next, with the reason if not."""
+    """Whether `text` is something this customer could say next, with the reason if not.
+    `may_repeat`: the line answers a question about something already said, so saying it
+    again is the answer, not a loop."""
     line = text.strip()
     if not line:
         return Verdict(False, "empty")
@@ -200,9 +203,9 @@ def check_line(
         return Verdict(False, "talks about the customer in the third person")
     if _repeats_itself(line):
         return Verdict(False, "repeats itself")
-    if previous_customer and overlap(line, previous_customer) >= 0.8:
+    if not may_repeat and previous_customer and overlap(line, previous_customer) >= 0.8:
         return Verdict(False, "repeats the previous customer line")
-    if any(overlap(line, old) >= 0.8 for old in earlier_customer):
+    if not may_repeat and any(overlap(line, old) >= 0.8 for old in earlier_customer):
         return Verdict(False, "repeats an earlier customer line")
     if last_employee and len(_words(line)) >= 4 and overlap(line, last_employee) >= 0.8:
         return Verdict(False, "parrots the employee")

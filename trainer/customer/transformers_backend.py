@@ -118,13 +118,16 @@ class TransformersCustomer(CustomerBackend):
         context = allowed_context(ctx, intent)
 
         def check(so_far: str, sentence: str) -> str | None:
+            line = f"{so_far} {sentence}".strip()
+            asked = intent.answer_fact
             verdict = check_line(
-                f"{so_far} {sentence}".strip(),
+                line,
                 customer_name=ctx.scenario.customer.name,
                 previous_customer=previous,
                 last_employee=employee,
                 earlier_customer=earlier,
                 own_keywords=keywords,
+                may_repeat=bool(asked) and asked in facts_in(line, ctx.scenario.facts, asked),
             )
             # A one-word first sentence ("No.") is fine; the whole line is judged for length.
             if not verdict.ok and verdict.reason != "too short":
