@@ -146,7 +146,9 @@ async def test_open_session_shows_transcript_and_saves_notes(store: Any) -> None
         unseen = store.notes(trainee="Priya Raman", unseen_only=True)
         assert len(unseen) == 2  # what the trainee's home screen shows next time
         await pilot.press("4")
-        assert "Great recap" in str(detail.query_one("#notes-text", Static).render())
+        await _settle(app, pilot)
+        shown = [str(s.render()) for s in detail.query("#notes-list Static")]
+        assert any("Great recap" in text for text in shown)
         await pilot.press("escape")
         assert isinstance(app.screen, SessionsScreen)
 

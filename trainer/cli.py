@@ -125,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db(sp)
 
     p = sub.add_parser("review", help="open the team lead's review app (TUI)")
+    p.add_argument("--as", dest="as_name", metavar="NAME", help="your name on notes (or lead=)")
     _with(p, _db, _scenarios_dir)
     p = sub.add_parser("report", help="HTML / Markdown / JSON report of a session or the team")
     p.add_argument("session_id", nargs="?", metavar="SESSION_ID")

@@ -104,6 +104,8 @@ notes = Table(
     Column("text", Text, nullable=False),
     Column("created", DateTime(timezone=True), nullable=False),
     Column("seen", Boolean, nullable=False, default=False),
+    # Added by m010: when the lead last changed the note.
+    Column("edited", DateTime(timezone=True)),
 )
 
 team_settings = Table(

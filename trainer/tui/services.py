@@ -182,7 +182,7 @@ class Services:
         """Recent sessions (newest first), unseen coach notes and the latest unfinished session."""
         store = self.store()
         recent = sorted(store.list_sessions(trainee=trainee), key=lambda s: s.started, reverse=True)
-        notes = store.notes(trainee=trainee, unseen_only=True)
+        notes: list[NoteRow] = list(store.note_cards(trainee, unseen_only=True))
         return recent[:20], notes, store.latest_incomplete(trainee)
 
     def mark_notes_seen(self, ids: list[int]) -> None:
