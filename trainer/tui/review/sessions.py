@@ -28,7 +28,7 @@ COLUMNS: tuple[tuple[str, str, int, int], ...] = (
     ("scenario", "Scenario", 12, 28),
     ("sector", "Sector", 7, 12),
     ("date", "Date", 8, 16),
-    ("outcome", "Outcome", 10, 10),
+    ("outcome", "Outcome", 12, 12),  # out_of_turns, ended_early
 )
 WIDE = 110
 
