@@ -143,6 +143,26 @@ def test_trainees_see_only_their_own_sessions(
     assert {s.id for s in store.list_sessions()} == {sams, offline}
     assert len(store.turns(offline)) == 2
     store.close()
+    # Sam asks the lead to delete his session; his laptop's next push does not bring it back.
+    sam_local = f"sqlite:///{tmp_path / 'sam.db'}"
+    store = open_store(sam)
+    row = store.get_session(sams)
+    store.close()
+    assert row is not None
+    local = open_store(sam_local)
+    with local.engine.begin() as conn:
+        from trainer.store import schema as S
+
+        conn.execute(S.trainees.insert().values(name="Sam Lee", created=row.started))
+        conn.execute(S.sessions.insert().values(**row.model_dump()))
+    local.close()
+    assert main(["sessions", "delete", sams, "--db", lead]) == 0
+    capsys.readouterr()
+    assert main(["sessions", "push", "--to", sam, "--db", sam_local]) == 0
+    assert "skipped 1 session(s) deleted" in capsys.readouterr().out
+    store = open_store(lead)
+    assert {s.id for s in store.list_sessions()} == {offline}
+    store.close()
 
 
 def test_team_init_needs_postgresql(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
