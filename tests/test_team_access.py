@@ -12,6 +12,7 @@ from sqlalchemy import make_url
 
 from trainer.cli import main
 from trainer.store import NoteRow, TurnRow, open_store
+from trainer.store import schema as S
 
 pytestmark = pytest.mark.slow
 
@@ -151,8 +152,6 @@ def test_trainees_see_only_their_own_sessions(
     assert row is not None
     local = open_store(sam_local)
     with local.engine.begin() as conn:
-        from trainer.store import schema as S
-
         conn.execute(S.trainees.insert().values(name="Sam Lee", created=row.started))
         conn.execute(S.sessions.insert().values(**row.model_dump()))
     local.close()
