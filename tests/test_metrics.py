@@ -184,3 +184,30 @@ def test_migration_names_sessions_ended_early_before_it(sqlite_url: str, scenari
     got = store.get_session(row.id)
     assert got is not None and got.outcome == "ended_early"
     store.close()
+
+
+def test_trends_table_shows_week_over_week_change(sqlite_url: str, scenario: Any) -> None:
+    from datetime import timedelta
+
+    from trainer.report.team import team_stats
+    from trainer.tui.review.trends import side_by_side
+
+    store = open_store(sqlite_url)
+    first = _add(store, scenario, "Sam Lee", [dict.fromkeys(DIMENSIONS, 40)])
+    second = _add(store, scenario, "Sam Lee", [dict.fromkeys(DIMENSIONS, 70)])
+    with store.engine.begin() as conn:
+        for sid, day in ((first, "2026-11-20"), (second, "2026-11-30")):
+            conn.execute(
+                text("UPDATE sessions SET started = :d WHERE id = :i"),
+                {"d": datetime.fromisoformat(day).replace(tzinfo=UTC), "i": sid},
+            )
+    sessions = store.list_sessions()
+    replies = store.replies(s.id for s in sessions)
+    store.close()
+    latest = max(s.started for s in sessions)
+    week = team_stats(sessions, replies, since=latest - timedelta(days=7))
+    (sam,) = week.trainees
+    assert sam.change["listening"] == 30.0
+    lines = side_by_side(team_stats(sessions, replies), week).splitlines()
+    # Apology: no reply here expected one (the first reply of a session), so no figure.
+    assert lines[1].split() == ["Sam", "Lee", "55", "+30", "55", "+30", "–", "55", "+30"]

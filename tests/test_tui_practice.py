@@ -107,6 +107,7 @@ async def test_whole_session_from_home_to_debrief(library: Any, grader: Any, sto
         assert "Listening" in bars and "Apology" in bars
         assert debrief.query("#debrief-chart")
         stored = store.get_session(screen.session.id)
+        # Ended by the trainee: stored as ended_early (store/outcomes.py), not as unfinished.
         assert stored is not None and stored.ended is not None and stored.outcome == "ended_early"
 
         # Practice again opens a fresh session of the same scenario.

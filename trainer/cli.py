@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "report": "report",
     "export": "export",
     "assign": "assign",
+    "team": "team",
     "bench": "bench",
     "doctor": "doctor",
 }
@@ -139,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db(sp)
 
     p = sub.add_parser("review", help="open the team lead's review app (TUI)")
+    p.add_argument("--as", dest="as_name", metavar="NAME", help="your name on notes (or lead=)")
     _with(p, _db, _scenarios_dir)
     p = sub.add_parser("report", help="HTML / Markdown / JSON report of a session or the team")
     p.add_argument("session_id", nargs="?", metavar="SESSION_ID")
@@ -171,6 +173,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--due", metavar="DATE", help="YYYY-MM-DD, the last day to do it")
     p.add_argument("--as", dest="as_name", metavar="NAME", help="who assigns (default: lead)")
     _with(p, _db, _scenarios_dir)
+
+    p = sub.add_parser("team", help="set up a shared PostgreSQL database: roles and logins")
+    ssub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sp = ssub.add_parser("init", help="schema, roles and row-level security")
+    _db(sp)
+    sp = ssub.add_parser("add", help="a database login for one trainee or lead")
+    sp.add_argument("login", metavar="LOGIN", help="the database login (lower case)")
+    sp.add_argument("--name", required=True, metavar="NAME", help="the trainee's name")
+    sp.add_argument("--lead", action="store_true", help="a lead's login (reads everything)")
+    _db(sp)
 
     p = sub.add_parser("bench", help="measure the customer model or the grader")
     p.add_argument("target", choices=["customer", "grader"])

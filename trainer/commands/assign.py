@@ -8,30 +8,8 @@ from datetime import timedelta
 
 from trainer.commands import common
 from trainer.commands.common import UserError
+from trainer.report.assignments import AssignError, resolve_names
 from trainer.report.export import ExportError, parse_until
-from trainer.store import Store
-from trainer.store.filters import words_match
-
-
-def resolve_names(store: Store, typed: list[str]) -> tuple[list[str], list[str]]:
-    """Each typed name as a known trainee: the exact name, else the one trainee whose name it
-    matches by whole words; a name nobody has yet is kept as typed (they may not have
-    practised yet). Returns (names, the typed ones that matched nobody)."""
-    known = store.trainees()
-    names, unknown = [], []
-    for name in typed:
-        if name in known:
-            names.append(name)
-            continue
-        hits = [k for k in known if words_match(name, k)]
-        if len(hits) > 1:
-            raise UserError(f"--to {name!r} matches {', '.join(hits)}; give the full name")
-        if hits:
-            names.append(hits[0])
-        else:
-            names.append(name)
-            unknown.append(name)
-    return names, unknown
 
 
 def main(args: argparse.Namespace) -> int:
@@ -51,7 +29,10 @@ def main(args: argparse.Namespace) -> int:
             typed = [n.strip() for n in args.to.split(",") if n.strip()]
             if not typed:
                 raise UserError("--to: give at least one name, e.g. --to 'Sam Lee,Tom Becker'")
-            names, unknown = resolve_names(store, typed)
+            try:
+                names, unknown = resolve_names(store.trainees(), typed)
+            except AssignError as exc:
+                raise UserError(f"--to {exc}") from None
         rows = store.assign(scenario.id, names, due, common.lead(args))
     finally:
         store.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from trainer.commands.common import open_store, scenario_dirs
+from trainer.commands.common import lead, open_store, scenario_dirs
 
 
 def main(args: argparse.Namespace) -> int:
@@ -14,7 +14,7 @@ def main(args: argparse.Namespace) -> int:
     try:
         from trainer.tui.review.app import build_review_app
 
-        app = build_review_app(store, scenario_dirs=scenario_dirs(args))
+        app = build_review_app(store, scenario_dirs=scenario_dirs(args), author=lead(args))
         app.run()
     finally:
         store.close()

@@ -17,10 +17,16 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 
+from trainer.errors import TrainerError
 from trainer.store import AssignmentRow, SessionSummary, Store
+from trainer.store.filters import words_match
 from trainer.store.outcomes import ENDED_EARLY, outcome_status
 
 PENDING, IN_PROGRESS, COMPLETED = "pending", "in_progress", "completed"
+
+
+class AssignError(TrainerError):
+    """An assignment cannot be made as typed (one line)."""
 
 
 class Attempt(BaseModel):
@@ -89,6 +95,27 @@ def progress(
     if sessions is None:
         sessions = store.list_sessions(trainee=trainee) if trainee else store.list_sessions()
     return [progress_of(a, sessions) for a in wanted]
+
+
+def resolve_names(known: Sequence[str], typed: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Each typed name as a known trainee: the exact name, else the one trainee whose name it
+    matches by whole words; a name nobody has yet is kept as typed (they may not have
+    practised yet). Returns (names, the typed ones that matched nobody); raises
+    AssignError when a name matches several trainees."""
+    names, unknown = [], []
+    for name in typed:
+        if name in known:
+            names.append(name)
+            continue
+        hits = [k for k in known if words_match(name, k)]
+        if len(hits) > 1:
+            raise AssignError(f"{name!r} matches {', '.join(hits)}; give the full name")
+        if hits:
+            names.append(hits[0])
+        else:
+            names.append(name)
+            unknown.append(name)
+    return names, unknown
 
 
 def status_words(p: AssignmentProgress) -> str:

@@ -147,7 +147,7 @@ def bar_chart(title: str, bars: list[tuple[str, float]], y_max: float = 100.0) -
     """Horizontal bars (label, value) in an SVG; used for weakest scenarios and dimensions."""
     row_h = 22
     height = TOP + row_h * max(1, len(bars)) + 8
-    label_w = 200
+    label_w = 250
     bar_w = WIDTH - label_w - RIGHT - 40
     desc = "; ".join(f"{label}: {_fmt(v)}" for label, v in bars)
     out = [
@@ -159,7 +159,8 @@ def bar_chart(title: str, bars: list[tuple[str, float]], y_max: float = 100.0) -
     for i, (label, value) in enumerate(bars):
         y = TOP + i * row_h
         w = bar_w * max(0.0, min(value, y_max)) / y_max
-        short = label if len(label) <= 32 else label[:31] + "…"
+        # About 6.6 units a character at FONT 12: 34 fit left of the bars.
+        short = label if len(label) <= 34 else label[:33] + "…"
         out.append(
             f'<text x="{label_w - 6}" y="{y + 15}" font-size="{FONT}" text-anchor="end">'
             f"{escape(short)}</text>"

@@ -24,6 +24,7 @@ h1 { font-size: 1.6rem; margin: 0 0 .25rem; } h2 { font-size: 1.2rem; margin-top
 table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.wide { font-size: .85rem; } table.wide th, table.wide td { padding: .25rem .35rem; }
 .charts { display: block; }
 /* One chart per row, never narrower than ~36rem on screen, so its 12-unit labels stay >= 11 px. */
 svg.chart { display: block; width: 100%; max-width: 44rem; min-width: 36rem; height: auto;
@@ -46,6 +47,7 @@ svg.chart { display: block; width: 100%; max-width: 44rem; min-width: 36rem; hei
 blockquote { margin: .3rem 0; padding-left: .8rem; border-left: 3px solid var(--line); }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
+  table.wide { font-size: 9pt; }
   .turn, .note { background: none !important; }
   h2 { break-after: avoid; page-break-after: avoid; }
   .charts { display: block; } svg.chart { width: 16cm; min-width: 0; max-width: 16cm;
@@ -258,11 +260,13 @@ def team_html(report: TeamReport) -> str:
         "where the stage expected it. In brackets: the change since the previous period of the "
         "same length.</p>",
     ]
-    head = "".join(f'<th class="num">{escape(d)}</th>' for d in DIMENSIONS)
+    # Soft hyphens let the long dimension names break, so the table fits a printed page.
+    head = "".join(
+        f'<th class="num">{escape(d).replace("ledge", "&shy;ledge").replace("aliz", "&shy;aliz")}</th>'
+        for d in DIMENSIONS
+    )
     rows = [
-        f"<table><thead><tr><th>trainee</th><th class='num'>sessions</th>"
-        f"<th class='num'>replies</th><th class='num'>resolved</th><th class='num'>hints</th>"
-        f"{head}<th class='num'>overall</th></tr></thead><tbody>"
+        f"<table class='wide'><thead><tr><th>trainee</th>{head}<th class='num'>overall</th></tr></thead><tbody>"
     ]
     for t in report.trainees:
         cells = "".join(
@@ -270,18 +274,33 @@ def team_html(report: TeamReport) -> str:
             for d in DIMENSIONS
         )
         rows.append(
-            f"<tr><td>{escape(t.trainee)}</td><td class='num'>{t.sessions}</td>"
-            f"<td class='num'>{t.replies}</td><td class='num'>{t.resolved}</td>"
-            f"<td class='num'>{t.hints}</td>{cells}<td class='num'>{_num(t.overall)}</td></tr>"
+            f"<tr><td>{escape(t.trainee)}</td>{cells}<td class='num'>{_num(t.overall)}</td></tr>"
         )
     cells = "".join(f'<td class="num">{_num(report.dimensions.get(d))}</td>' for d in DIMENSIONS)
     overall = [v for v in report.dimensions.values() if v is not None]
     rows.append(
-        f"<tr><th>team</th><td class='num'>{report.sessions}</td>"
-        f"<td class='num'>{report.replies}</td>"
-        f"<td class='num'>{report.outcomes.get('resolved', 0)}</td>"
-        f"<td class='num'>{sum(t.hints for t in report.trainees)}</td>{cells}"
+        f"<tr><th>team</th>{cells}"
         f"<td class='num'>{_num(sum(overall) / len(overall) if overall else None)}</td></tr>"
+    )
+    rows.append("</tbody></table>")
+    # Activity in a table of its own, so each fits the width of a printed page.
+    rows.append(
+        "<table class='wide'><thead><tr><th>trainee</th><th class='num'>sessions</th>"
+        "<th class='num'>resolved</th><th class='num'>replies</th><th class='num'>hints</th>"
+        "<th class='num'>retries</th></tr></thead><tbody>"
+    )
+    for t in report.trainees:
+        rows.append(
+            f"<tr><td>{escape(t.trainee)}</td><td class='num'>{t.sessions}</td>"
+            f"<td class='num'>{t.resolved}</td><td class='num'>{t.replies}</td>"
+            f"<td class='num'>{t.hints}</td><td class='num'>{t.retries}</td></tr>"
+        )
+    rows.append(
+        f"<tr><th>team</th><td class='num'>{report.sessions}</td>"
+        f"<td class='num'>{report.outcomes.get('resolved', 0)}</td>"
+        f"<td class='num'>{report.replies}</td>"
+        f"<td class='num'>{sum(t.hints for t in report.trainees)}</td>"
+        f"<td class='num'>{sum(t.retries for t in report.trainees)}</td></tr>"
     )
     rows.append("</tbody></table>")
     body.append("".join(rows))

@@ -124,10 +124,11 @@ def _weakest(avgs: dict[str, float | None]) -> list[tuple[str, float]]:
 def _change(
     now: dict[str, float | None], before: dict[str, float | None]
 ) -> dict[str, float | None]:
-    return {
-        d: None if now.get(d) is None or before.get(d) is None else round(now[d] - before[d], 1)  # type: ignore[operator]
-        for d in DIMENSIONS
-    }
+    out: dict[str, float | None] = {}
+    for d in DIMENSIONS:
+        a, b = now.get(d), before.get(d)
+        out[d] = None if a is None or b is None else round(a - b, 1)
+    return out
 
 
 def previous_period(

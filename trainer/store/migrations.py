@@ -203,6 +203,12 @@ def m009_members(conn: Connection) -> None:
     md.create_all(conn)
 
 
+@migration
+def m010_note_edits(conn: Connection) -> None:
+    moment = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+    conn.execute(text(f"ALTER TABLE notes ADD COLUMN edited {moment}"))
+
+
 def applied_migrations(conn: Connection) -> set[str]:
     return set(conn.execute(select(migrations_table.c.name)).scalars())
 

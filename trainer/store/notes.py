@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, delete, select, update
 
 from trainer.store import schema as S
 from trainer.store.base import StoreBase
-from trainer.store.rows import NoteRow, _note
+from trainer.store.rows import NoteCard, NoteRow, _note, _utc, utcnow
 
 
 class NotesMixin(StoreBase):
@@ -41,3 +41,49 @@ class NotesMixin(StoreBase):
             return
         with self._write() as conn:
             conn.execute(update(S.notes).where(S.notes.c.id.in_(wanted)).values(seen=True))
+
+    def update_note(self, note_id: int, text: str) -> bool:
+        """Change a note's text; the trainee sees it again as new."""
+        with self._write() as conn:
+            result = conn.execute(
+                update(S.notes)
+                .where(S.notes.c.id == note_id)
+                .values(text=text, edited=utcnow(), seen=False)
+            )
+        return bool(result.rowcount)
+
+    def delete_note(self, note_id: int) -> bool:
+        with self._write() as conn:
+            result = conn.execute(delete(S.notes).where(S.notes.c.id == note_id))
+        return bool(result.rowcount)
+
+    def note_cards(self, trainee: str, unseen_only: bool = True) -> list[NoteCard]:
+        """The trainee's notes with the session they are about and the reply they quote."""
+        turn = S.turns.alias("turn")
+        query = (
+            select(
+                S.notes,
+                S.sessions.c.scenario_title,
+                S.sessions.c.started.label("session_started"),
+                turn.c.text.label("quote"),
+            )
+            .join(S.sessions, S.sessions.c.id == S.notes.c.session_id)
+            .outerjoin(
+                turn,
+                and_(turn.c.session_id == S.notes.c.session_id, turn.c.idx == S.notes.c.turn_idx),
+            )
+            .where(S.sessions.c.trainee == trainee)
+            .order_by(S.notes.c.created, S.notes.c.id)
+        )
+        if unseen_only:
+            query = query.where(S.notes.c.seen.is_(False))
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        cards = []
+        for r in rows:
+            data = dict(r._mapping)
+            data["created"] = _utc(data["created"])
+            data["edited"] = _utc(data["edited"])
+            data["session_started"] = _utc(data["session_started"])
+            cards.append(NoteCard.model_validate(data))
+        return cards

@@ -96,6 +96,15 @@ class NoteRow(BaseModel):
     text: str
     created: datetime = Field(default_factory=utcnow)
     seen: bool = False
+    edited: datetime | None = None
+
+
+class NoteCard(NoteRow):
+    """A note with what it is about, for the trainee's home screen."""
+
+    scenario_title: str
+    session_started: datetime
+    quote: str | None = Field(None, description="The reply the note is on, if on one.")
 
 
 class AssignmentRow(BaseModel):
@@ -140,4 +149,5 @@ def _turn(row: Any) -> TurnRow:
 def _note(row: Any) -> NoteRow:
     data = dict(row._mapping)
     data["created"] = _utc(data["created"])
+    data["edited"] = _utc(data.get("edited"))
     return NoteRow.model_validate(data)

@@ -104,6 +104,8 @@ notes = Table(
     Column("text", Text, nullable=False),
     Column("created", DateTime(timezone=True), nullable=False),
     Column("seen", Boolean, nullable=False, default=False),
+    # Added by m010: when the lead last changed the note.
+    Column("edited", DateTime(timezone=True)),
 )
 
 team_settings = Table(
@@ -293,6 +295,16 @@ def describe_error(exc: BaseException, url: str) -> StoreError:
         if "disk" in low and "full" in low:
             return StoreError(f"{where}: the disk is full")
         return StoreError(f"{where}: {message}")
+    if "row-level security" in low:
+        return StoreError(
+            f"{where}: this database login may only write its own trainee's sessions; "
+            "practise under the name your lead set for it (--trainee, or trainee in config.toml)"
+        )
+    if "permission denied" in low or "must be owner" in low:
+        return StoreError(
+            f"{where}: this database login may not do that ({message}); "
+            "trainee logins see only their own sessions, leads' logins everything"
+        )
     if isinstance(exc, OperationalError | InterfaceError) or "connect" in low:
         return StoreError(f"cannot connect to {where}: {message}")
     return StoreError(f"{where}: {message}")

@@ -21,6 +21,7 @@ from trainer.runtime import RuntimeOptions
 if TYPE_CHECKING:
     from trainer.customer.base import CustomerBackend
     from trainer.engine.session import Session
+    from trainer.report.assignments import AssignmentProgress
     from trainer.scenarios import Scenario
     from trainer.store import NoteRow, SessionRow, SessionSummary, Store, TurnRow
     from trainer.types import Grader
@@ -182,8 +183,15 @@ class Services:
         """Recent sessions (newest first), unseen coach notes and the latest unfinished session."""
         store = self.store()
         recent = sorted(store.list_sessions(trainee=trainee), key=lambda s: s.started, reverse=True)
-        notes = store.notes(trainee=trainee, unseen_only=True)
+        notes: list[NoteRow] = list(store.note_cards(trainee, unseen_only=True))
         return recent[:20], notes, store.latest_incomplete(trainee)
+
+    def assignments(self, trainee: str) -> list[AssignmentProgress]:
+        """The trainee's assignments, nearest due date first, each with its status
+        (pending / in progress / completed, overdue) for the home screen to list first."""
+        from trainer.report.assignments import progress
+
+        return progress(self.store(), trainee=trainee)
 
     def mark_notes_seen(self, ids: list[int]) -> None:
         if ids:

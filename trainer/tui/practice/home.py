@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select,
 from textual.widgets.option_list import Option
 
 from trainer.store.outcomes import outcome_status, outcome_words
+from trainer.store.rows import NoteCard
 from trainer.tui import messages as m
 from trainer.tui.widgets.levels import DIMENSIONS
 from trainer.tui.widgets.too_small import TooSmall
@@ -269,6 +270,10 @@ class HomeScreen(Screen[None]):
             parts: list[str | tuple[str, str]] = [("New notes from your coach", "bold")]
             for note in event.notes:
                 parts += ["\n", (f"{note.author}: ", "bold"), note.text]
+                if isinstance(note, NoteCard):  # which session, and the reply it is about
+                    about = f"{note.scenario_title}, {note.session_started:%Y-%m-%d}"
+                    quote = f": “{note.quote}”" if note.quote else ""
+                    parts += ["\n  ", (f"on {about}{quote}", "italic")]
             parts += ["\n", ("ctrl+o: mark as read", "italic")]
             notes.update(Content.assemble(*parts))
         self.loaded = True

@@ -49,6 +49,7 @@ def build_review_app(
     if author is None:
         from trainer.config import default_trainee, load_settings
 
-        author = default_trainee(load_settings(), None)
+        settings = load_settings()
+        author = (settings.lead or "").strip() or default_trainee(settings, None)
     dirs = list(scenario_dirs) if scenario_dirs is not None else [locations.bundled_scenarios_dir()]
     return ReviewApp(store, dirs, author)

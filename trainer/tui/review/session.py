@@ -11,11 +11,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, ListView, Static, TabbedContent, TabPane
+from textual.widgets import Footer, ListItem, ListView, Static, TabbedContent, TabPane
 
 from trainer.report import SessionReport, status
 from trainer.store import NoteRow
-from trainer.tui.review.note import NoteModal
+from trainer.tui.review.note import ConfirmModal, NoteModal
 from trainer.tui.review.plot import ScorePlot
 from trainer.tui.review.turn import TurnItem
 from trainer.types import DIMENSIONS
@@ -36,6 +36,14 @@ class NoteSaved(Message):
     """A coach note was written to the store."""
 
     note: NoteRow
+
+
+@dataclass
+class NoteChanged(Message):
+    """A note was edited or deleted (`done` False if it no longer existed)."""
+
+    what: str
+    done: bool
 
 
 @dataclass
@@ -72,15 +80,28 @@ def debrief_text(report: SessionReport) -> str:
     return "\n".join(lines)
 
 
-def notes_text(report: SessionReport) -> str:
-    if not report.notes:
-        return "No coach notes yet. n: note on the highlighted reply · N: note on the session"
-    return "\n\n".join(
-        f"{n.created:%Y-%m-%d %H:%M} {n.author} "
-        f"({'session' if n.turn_idx is None else f'turn {n.turn_idx}'}){'' if n.seen else ' · unseen'}"
-        f"\n{n.text}"
-        for n in report.notes
+NO_NOTES = "No coach notes yet. n: note on the highlighted reply · N: note on the session"
+
+
+def note_text(n: NoteRow) -> str:
+    """One note as the Notes tab lists it."""
+    where = "session" if n.turn_idx is None else f"turn {n.turn_idx}"
+    edited = f" · edited {n.edited:%Y-%m-%d %H:%M}" if n.edited else ""
+    return (
+        f"{n.created:%Y-%m-%d %H:%M} {n.author} ({where}){edited}"
+        f"{'' if n.seen else ' · unseen'}\n{n.text}"
     )
+
+
+class NoteItem(ListItem):
+    """A note in the Notes tab; e edits it, x deletes it."""
+
+    def __init__(self, note: NoteRow) -> None:
+        super().__init__(classes="review-note")
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        yield Static(note_text(self.note))
 
 
 class SessionDetailScreen(Screen[None]):
@@ -90,6 +111,8 @@ class SessionDetailScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("n", "note_turn", "Note reply"),
         Binding("N", "note_session", "Note session", key_display="N"),
+        Binding("e", "edit_note", "Edit note"),
+        Binding("x", "delete_note", "Delete note"),
         Binding("1", "tab('transcript')", "Transcript", show=False),
         Binding("2", "tab('charts')", "Charts", show=False),
         Binding("3", "tab('debrief')", "Debrief", show=False),
@@ -118,8 +141,9 @@ class SessionDetailScreen(Screen[None]):
                 yield ScorePlot(id="mood-plot", classes="review-plot")
             with TabPane("3 Debrief", id="debrief"), VerticalScroll():
                 yield Static(id="debrief-text")
-            with TabPane("4 Notes", id="notes"), VerticalScroll():
-                yield Static(id="notes-text")
+            with TabPane("4 Notes", id="notes"):
+                yield Static(NO_NOTES, id="notes-text")
+                yield ListView(id="notes-list")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -163,7 +187,6 @@ class SessionDetailScreen(Screen[None]):
             for t in report.turns
         )
         listing.index = min(keep, len(report.turns) - 1) if report.turns else None
-        listing.focus()
         replies = [t for t in report.turns if t.role == "employee" and t.scores and not t.retracted]
         self.query_one("#scores-plot", ScorePlot).show(
             "Scores per reply",
@@ -177,12 +200,68 @@ class SessionDetailScreen(Screen[None]):
             {"mood": [None if t.mood is None else float(t.mood) for t in moods]},
         )
         self.query_one("#debrief-text", Static).update(debrief_text(report))
-        self.query_one("#notes-text", Static).update(notes_text(report))
+        self.query_one("#notes-text", Static).display = not report.notes
+        notes = self.query_one("#notes-list", ListView)
+        keep_note = notes.index or 0
+        await notes.clear()
+        await notes.extend(NoteItem(n) for n in report.notes)
+        notes.index = min(keep_note, len(report.notes) - 1) if report.notes else None
+        # Focus follows the tab the lead is on (a reload after a note must not jump away).
+        self.action_tab(self.query_one(TabbedContent).active or "transcript")
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         if tab == "transcript":
             self.query_one("#transcript-list", ListView).focus()
+        elif tab == "notes":
+            self.query_one("#notes-list", ListView).focus()
+
+    def _highlighted_note(self) -> NoteRow | None:
+        if self.query_one(TabbedContent).active != "notes":
+            self.action_tab("notes")
+            self.notify("Highlight a note here, then press e to edit or x to delete it.")
+            return None
+        index = self.query_one("#notes-list", ListView).index
+        notes = self.report.notes if self.report else []
+        return notes[index] if index is not None and 0 <= index < len(notes) else None
+
+    def action_edit_note(self) -> None:
+        note = self._highlighted_note()
+        if note is None or note.id is None:
+            return
+        note_id = note.id
+
+        def saved(text: str | None) -> None:
+            if text and text != note.text:
+                self.change_note(note_id, text)
+
+        about = "on the session" if note.turn_idx is None else f"on turn {note.turn_idx}"
+        self.app.push_screen(NoteModal(about, note.text), saved)
+
+    def action_delete_note(self) -> None:
+        note = self._highlighted_note()
+        if note is None or note.id is None:
+            return
+        note_id = note.id
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.change_note(note_id, None)
+
+        self.app.push_screen(ConfirmModal(f"Delete this note by {note.author}?"), answered)
+
+    @work(thread=True, group="notes")
+    def change_note(self, note_id: int, text: str | None) -> None:
+        """Edit the note (new text) or delete it (None)."""
+        from trainer.store import StoreError
+
+        store = self.review.store
+        try:
+            done = store.delete_note(note_id) if text is None else store.update_note(note_id, text)
+        except StoreError as exc:
+            self.post_message(DetailError(str(exc)))
+            return
+        self.post_message(NoteChanged("deleted" if text is None else "edited", done))
 
     def _highlighted_turn(self) -> int | None:
         listing = self.query_one("#transcript-list", ListView)
@@ -223,4 +302,12 @@ class SessionDetailScreen(Screen[None]):
     @on(NoteSaved)
     def _note_saved(self, event: NoteSaved) -> None:
         self.notify("Note saved; the trainee sees it on their home screen.")
+        self.load()
+
+    @on(NoteChanged)
+    def _note_changed(self, event: NoteChanged) -> None:
+        if event.done:
+            self.notify(f"Note {event.what}.")
+        else:
+            self.notify("That note is gone already (deleted elsewhere).", severity="warning")
         self.load()

@@ -28,7 +28,7 @@ COLUMNS: tuple[tuple[str, str, int, int], ...] = (
     ("scenario", "Scenario", 12, 28),
     ("sector", "Sector", 7, 12),
     ("date", "Date", 8, 16),
-    ("outcome", "Outcome", 10, 10),
+    ("outcome", "Outcome", 12, 12),  # out_of_turns, ended_early
 )
 WIDE = 110
 
@@ -74,6 +74,7 @@ class SessionsScreen(Screen[None]):
         Binding("s", "sort_next", "Sort col"),
         Binding("S", "sort_reverse", "Reverse", key_display="S"),
         Binding("t", "trends", "Trends"),
+        Binding("a", "assignments", "Assignments"),
         Binding("r", "reload", "Reload"),
         Binding("escape", "focus_table", "Table", show=False),
         Binding("q", "app.quit", "Quit"),
@@ -216,6 +217,11 @@ class SessionsScreen(Screen[None]):
         session_id = self.selected_id()
         if session_id is not None:
             self.app.push_screen(SessionDetailScreen(session_id))
+
+    def action_assignments(self) -> None:
+        from trainer.tui.review.assignments import AssignmentsScreen
+
+        self.app.push_screen(AssignmentsScreen())
 
     def action_trends(self) -> None:
         from trainer.tui.review.trends import TrendsScreen

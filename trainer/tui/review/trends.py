@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -28,9 +29,10 @@ TEAM = "__team__"
 
 @dataclass
 class TrendsLoaded(Message):
-    """The worker computed the team statistics."""
+    """The worker computed the team statistics (all time), and the last week's for the change."""
 
     report: TeamReport
+    week: TeamReport | None = None
 
 
 @dataclass
@@ -66,14 +68,17 @@ def weakest_text(report: TeamReport, who: str = TEAM) -> str:
     return "\n".join(lines)
 
 
-def side_by_side(report: TeamReport) -> str:
-    """Trainee x dimension per-reply means, with the change since the previous period."""
-    head = f"{'trainee':<18}" + "".join(f"{SHORT[d]:>10}" for d in DIMENSIONS)
-    lines = [head]
+def side_by_side(report: TeamReport, week: TeamReport | None = None) -> str:
+    """Trainee x dimension per-reply means over all time, each with its week-over-week change
+    (the last 7 days of sessions against the 7 before) when there is one."""
+    # "± 7d": the signed figure after a mean is its change over the last week.
+    label = "trainee  (± 7d)" if week else "trainee"
+    lines = [f"{label:<18}" + "".join(f"{SHORT[d]:>10}" for d in DIMENSIONS)]
+    changes = {t.trainee: t.change for t in week.trainees} if week else {}
     for t in report.trainees:
         cells = []
         for d in DIMENSIONS:
-            value, change = t.averages.get(d), t.change.get(d)
+            value, change = t.averages.get(d), changes.get(t.trainee, {}).get(d)
             text = "–" if value is None else f"{value:.0f}"
             if change is not None:
                 text += f" {change:+.0f}"
@@ -121,9 +126,12 @@ class TrendsScreen(Screen[None]):
         try:
             store = self.review.store
             sessions = store.list_sessions()
-            self.post_message(
-                TrendsLoaded(team_stats(sessions, store.replies(s.id for s in sessions)))
-            )
+            replies = store.replies(s.id for s in sessions)
+            week = None
+            if sessions:
+                latest = max(s.started for s in sessions)
+                week = team_stats(sessions, replies, since=latest - timedelta(days=7))
+            self.post_message(TrendsLoaded(team_stats(sessions, replies), week))
         except StoreError as exc:
             self.post_message(TrendsError(str(exc)))
 
@@ -143,7 +151,7 @@ class TrendsScreen(Screen[None]):
         self.query_one("#trends-title", Static).update(
             f"Trends · {report.sessions} sessions · {len(report.trainees)} trainees"
         )
-        self.query_one("#trends-table", Static).update(side_by_side(report))
+        self.query_one("#trends-table", Static).update(side_by_side(report, event.week))
         self.show(TEAM)
 
     @on(OptionList.OptionHighlighted)
