@@ -178,3 +178,22 @@ async def test_recent_sessions_and_coach_notes(library: Any, grader: Any, store:
         await wait_for(pilot, lambda: not app.screen.notes)
         assert not app.screen.query_one("#notes-box").display
         assert store.notes(trainee=TRAINEE, unseen_only=True) == []
+
+
+async def test_the_home_screen_lists_what_the_lead_assigned(
+    library: Any, grader: Any, store: Any
+) -> None:
+    from datetime import UTC, datetime
+
+    due = datetime(2030, 3, 6, tzinfo=UTC)  # the end of 5 March
+    store.assign("retail-laptop-repair", [TRAINEE], due, "Lee")
+    store.assign("travel-lost-luggage", ["someone else"], None, "Lee")
+    app = make_app(library, grader, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        box = app.screen.query_one("#assigned-box")
+        assert box.display
+        text = str(box.render())
+        assert "The laptop that came back broken · due 05 Mar · pending" in text
+        assert "lost" not in text.lower()  # someone else's

@@ -5,13 +5,14 @@ Workers run engine calls in threads and report only through these; screens react
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
 if TYPE_CHECKING:
     from trainer.engine.session import Session
+    from trainer.report.assignments import AssignmentProgress
     from trainer.store import NoteRow, SessionRow, SessionSummary, TurnRow
 
 
@@ -36,6 +37,7 @@ class HomeData(Message):
     recent: list[SessionSummary]
     notes: list[NoteRow]
     incomplete: SessionRow | None
+    assignments: list[AssignmentProgress] = field(default_factory=list)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -21,6 +22,7 @@ from trainer.tui.widgets.levels import DIMENSIONS
 from trainer.tui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
+    from trainer.report.assignments import AssignmentProgress
     from trainer.scenarios import Scenario
     from trainer.store import NoteRow, SessionRow, SessionSummary
     from trainer.tui.app import TrainerApp
@@ -38,6 +40,25 @@ TABLE_FIXED = 6 + 12 + 3 * 4 + 2 * 7 + 2 + 2
 seven columns, the border and a scrollbar's worth of slack."""
 TITLE_MIN, TITLE_MAX = 12, 40
 """The title column takes what the others leave, within these bounds (clipped at a word)."""
+
+
+MAX_ASSIGNED = 4
+"""Assignments listed on the home screen, nearest due first: more would push the library down."""
+
+
+def assigned_content(todo: list[AssignmentProgress], titles: dict[str, str]) -> Content:
+    """What the trainee's lead asked them to practise and has not been done yet."""
+    parts: list[str | tuple[str, str]] = [("Assigned to you", "bold")]
+    for item in todo[:MAX_ASSIGNED]:
+        sid = item.assignment.scenario_id
+        title = item.scenario_title or titles.get(sid, sid)
+        due_end = item.assignment.due  # the end of the due day, exclusive
+        due = f" · due {due_end - timedelta(microseconds=1):%d %b}" if due_end else ""
+        status = item.status.replace("_", " ") + (", overdue" if item.overdue else "")
+        parts += ["\n", f"• {title}{due} · ", (status, "italic")]
+    if len(todo) > MAX_ASSIGNED:
+        parts += ["\n", f"and {len(todo) - MAX_ASSIGNED} more"]
+    return Content.assemble(*parts)
 
 
 def matches(scenario: Scenario, text: str, sector: str | None, difficulty: int | None) -> bool:
@@ -129,6 +150,7 @@ class HomeScreen(Screen[None]):
                 yield OptionList(id="scenarios")
             with VerticalScroll(id="home-right"):
                 yield Static(id="resume-box", markup=False)
+                yield Static(id="assigned-box")
                 yield Static(id="notes-box")
                 yield Static(id="scenario-detail")
         # Full width, so every column fits at 80 columns without cutting a header.
@@ -249,7 +271,8 @@ class HomeScreen(Screen[None]):
     def load_home(self) -> None:
         trainee = self.app.trainee
         recent, notes, incomplete = self.app.services.home(trainee)
-        self.post_message(m.HomeData(trainee, recent, notes, incomplete))
+        assigned = self.app.services.assignments(trainee)
+        self.post_message(m.HomeData(trainee, recent, notes, incomplete, assigned))
 
     @on(m.HomeData)
     def home_data(self, event: m.HomeData) -> None:
@@ -264,6 +287,12 @@ class HomeScreen(Screen[None]):
         if event.incomplete is not None:
             row = event.incomplete
             resume.update(f"Unfinished: {row.scenario_title}. Press ctrl+r to carry on.")
+        assigned = self.query_one("#assigned-box", Static)
+        todo = [a for a in event.assignments if a.status != "completed"]
+        assigned.display = bool(todo)
+        if todo:
+            titles = {sc.id: sc.title for sc in self.app.library.scenarios}
+            assigned.update(assigned_content(todo, titles))
         notes = self.query_one("#notes-box", Static)
         notes.display = bool(event.notes)
         if event.notes:
