@@ -194,3 +194,18 @@ def test_the_debrief_names_what_asking_would_have_found(
     debrief = session.debrief()
     assert [f.id for f in debrief.to_ask_about] == ["receipt"]  # the gift was asked about
     assert "What you could have learned by asking: She has the receipt" in debrief.as_text()
+
+
+def test_the_report_uses_only_said_facts_and_names_what_asking_would_find(
+    fake_grader: Any, scripted_customer: Any, sqlite_url: str
+) -> None:
+    from trainer.report.session import build_debrief as report_debrief
+
+    store = open_store(sqlite_url)
+    session = Session.start(_scenario(), "ann", store, fake_grader, scripted_customer)
+    session.submit("That's poor. When did it stop?")
+    found = report_debrief(
+        _scenario(), session.row, store.turns(session.id, include_retracted=True)
+    )
+    assert "It was a present from her late mother." in found.to_ask_about
+    assert not any("present" in f or "receipt" in f for f in found.unused_facts)

@@ -192,6 +192,9 @@ def session_html(report: SessionReport) -> str:
     if d.unused_facts:
         items = "".join(f"<li>{escape(f)}</li>" for f in d.unused_facts)
         body.append(f"<h3>Details the customer gave that no reply used</h3><ul>{items}</ul>")
+    if d.to_ask_about:
+        items = "".join(f"<li>{escape(f)}</li>" for f in d.to_ask_about)
+        body.append(f"<h3>What asking could have uncovered</h3><ul>{items}</ul>")
     path = " → ".join(str(m) for m in d.mood_path) or "–"
     body.append(
         f"<p>Mood path: {escape(path)}. Hints used: {d.hints_used}. "

@@ -118,6 +118,9 @@ def session_markdown(report: SessionReport) -> str:
     if db.unused_facts:
         out += ["Details the customer gave that no reply used:", ""]
         out += [f"- {safe(f)}" for f in db.unused_facts] + [""]
+    if db.to_ask_about:
+        out += ["What the trainee could have learned by asking:", ""]
+        out += [f"- {safe(f)}" for f in db.to_ask_about] + [""]
     path = " → ".join(str(m) for m in db.mood_path) or "–"
     out += [
         f"Mood path: {path}. Hints used: {db.hints_used}. Retracted replies: {db.retracted}.",

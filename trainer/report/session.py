@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from trainer.engine.coaching import Moment, may_be_best
 from trainer.engine.coaching import build_debrief as engine_debrief
-from trainer.engine.rules import State
+from trainer.engine.replay import replay
 from trainer.errors import TrainerError
 from trainer.store import NoteRow, SessionRow, TurnRow, expected_scores
 from trainer.store.outcomes import outcome_status
@@ -47,6 +47,9 @@ class ReportDebrief(BaseModel):
     best: ReplyPick | None = None
     weakest: ReplyPick | None = None
     unused_facts: list[str] = Field(default_factory=list)
+    to_ask_about: list[str] = Field(
+        default_factory=list, description="Gated facts never uncovered: what asking would find."
+    )
     mood_path: list[int] = Field(default_factory=list)
     hints_used: int = 0
     retracted: int = 0
@@ -106,13 +109,17 @@ def _pick(moment: Moment | None) -> ReplyPick | None:
     )
 
 
-def _engine_debrief(scenario: Scenario, session: SessionRow, live: list[TurnRow]) -> ReportDebrief:
-    """The engine's own debrief: replay the stage rules over the stored replies (no models)."""
-    state = State.initial(scenario)
-    for t in live:
-        if t.role == "employee" and t.mood is not None:
-            state.apply(scenario, t.scores or {}, t.signals or {}, t.mood)
-    found = engine_debrief(scenario, live, state.revealed_facts(scenario), session.outcome)
+def _engine_debrief(
+    scenario: Scenario, session: SessionRow, live: list[TurnRow], every: list[TurnRow]
+) -> ReportDebrief:
+    """The engine's own debrief: replay the stored turns through the rules (no models), so
+    it knows what the customer said, as the trainee's debrief screen did."""
+    state = replay(scenario, live).state
+    said = {f.id for f in state.said_facts(scenario)}
+    kept_back = [f for f in scenario.facts if f.gated and f.id not in said]
+    found = engine_debrief(
+        scenario, live, state.said_facts(scenario), session.outcome, every, to_ask_about=kept_back
+    )
     weakest = found.weakest
     if weakest is not None and found.best is not None and weakest.idx == found.best.idx:
         weakest = None
@@ -122,6 +129,7 @@ def _engine_debrief(scenario: Scenario, session: SessionRow, live: list[TurnRow]
         best=_pick(found.best),
         weakest=_pick(weakest),
         unused_facts=[f.text for f in found.unused_facts],
+        to_ask_about=[f.text for f in found.to_ask_about],
         mood_path=found.mood_path,
         hints_used=found.hints_used,
     )
@@ -136,7 +144,7 @@ def build_debrief(
     # Hints count from every turn: a hint asked for before a reply that was taken back was used.
     hints = sum(1 for t in all_turns if t.role == "employee" and t.hint_used)
     if scenario is not None:
-        debrief = _engine_debrief(scenario, session, live)
+        debrief = _engine_debrief(scenario, session, live, all_turns)
         debrief.retracted = retracted
         debrief.hints_used = hints
         return debrief
