@@ -209,3 +209,13 @@ def test_the_report_uses_only_said_facts_and_names_what_asking_would_find(
     )
     assert "It was a present from her late mother." in found.to_ask_about
     assert not any("present" in f or "receipt" in f for f in found.unused_facts)
+
+
+def test_what_you_know_is_the_customers_own_sentence_not_the_coachs_note(
+    fake_grader: Any, scripted_customer: Any, sqlite_url: str
+) -> None:
+    session = _session(fake_grader, scripted_customer, sqlite_url)
+    assert session.heard == ["My kettle broke after a week."]
+    assert "The kettle broke in a week." not in session.heard  # the coach's wording
+    session.submit("I'm sorry. Was it a gift?")
+    assert session.heard[-1].startswith("My mum gave it to me")

@@ -61,7 +61,7 @@ async def test_whole_session_from_home_to_debrief(library: Any, grader: Any, sto
         assert lines(screen, "customer")[-1] == customer_line.text
         assert screen.query_one(MoodMeter).mood == screen.session.mood
         facts = screen.query_one(ContextPanel).facts
-        assert facts == tuple(f.text for f in screen.session.revealed_facts) and facts
+        assert facts == tuple(f"“{q}”" for q in screen.session.heard) and facts
         assert "Your turn" in screen.query_one(LoadStatus).text
 
         # Feedback is one key away and quotes the evidence.

@@ -146,7 +146,7 @@ async def test_resume_shows_the_stored_state_before_the_models_load(
             assert meter.mood == old.mood
             assert context.stage_index == [s.id for s in scenario.stages].index(old.stage.id)
             assert context.turns_left == old.turns_left
-            assert set(context.facts) == {f.text for f in old.revealed_facts}
+            assert set(context.facts) == {f"“{q}”" for q in old.heard}
             assert f"{old.mood}/100" in shown(meter)
             blocker.set()
             customer.go.set()

@@ -97,7 +97,7 @@ def keyword_in(keyword: str, low: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(keyword.lower())}(?!\w)", low) is not None
 
 
-def _keyword_weight(keyword: str) -> int:
+def keyword_weight(keyword: str) -> int:
     return 2 if " " in keyword.strip() or any(ch.isdigit() for ch in keyword) else 1
 
 
@@ -109,7 +109,7 @@ def facts_in(text: str, facts: Sequence[Fact], answered: str | None = None) -> l
     found = []
     for fact in facts:
         says = (fact.says or "").lower().strip(" .!")
-        hits = sum(_keyword_weight(k) for k in fact.keywords if keyword_in(k, low))
+        hits = sum(keyword_weight(k) for k in fact.keywords if keyword_in(k, low))
         need = 1 if fact.id == answered else min(2, max(1, len(fact.keywords)))
         if (says and says in low) or (fact.keywords and hits >= need):
             found.append(fact.id)

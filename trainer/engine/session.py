@@ -16,6 +16,7 @@ from trainer.customer.reactions import facts_in
 from trainer.customer.scripted import script_line
 from trainer.engine.coaching import Debrief, build_debrief, build_hint
 from trainer.engine.grading import fact_refs, warm
+from trainer.engine.heard import heard_quotes
 from trainer.engine.intent import build_intent
 from trainer.engine.mood import MoodStep, next_mood
 from trainer.engine.replay import replay
@@ -168,6 +169,11 @@ class Session:
         """What the customer has said so far: all the trainee can know, hints and grading
         included (a fact its stage allows but nobody said is not known)."""
         return self._state.said_facts(self.scenario)
+
+    @property
+    def heard(self) -> list[str]:
+        """What the customer has told the trainee, in the sentences that said it."""
+        return heard_quotes(self.scenario, self._turns)
 
     @property
     def facts_to_ask_about(self) -> list[Fact]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from trainer.engine.explain import describe, explain_last
+from trainer.engine.heard import heard_quotes
 from trainer.tui import messages as m
 from trainer.tui.practice.context_panel import ContextPanel
 from trainer.tui.practice.conversation import ConversationLog, Line
@@ -260,8 +261,7 @@ class PracticeScreen(Screen[None]):
         context.goal = self.scenario.stages[context.stage_index].goal
         replies = sum(1 for t in turns if t.role == "employee")
         context.turns_left = max(0, self.scenario.ending.max_turns - replies)
-        said = [fid for t in turns if t.role == "customer" for fid in t.facts_said or []]
-        context.facts = tuple(_fact_text(self.scenario, fid) for fid in dict.fromkeys(said))
+        context.facts = tuple(f"“{quote}”" for quote in heard_quotes(self.scenario, turns))
 
     @on(m.SessionReady)
     def session_ready(self, event: m.SessionReady) -> None:
@@ -368,7 +368,7 @@ class PracticeScreen(Screen[None]):
         context.stage_index = ids.index(stage_id) if stage_id in ids else 0
         context.goal = getattr(stage, "goal", "")
         context.turns_left = session.turns_left
-        context.facts = tuple(_fact_text(self.scenario, f) for f in session.revealed_facts)
+        context.facts = tuple(f"“{quote}”" for quote in session.heard)
 
     # --- actions ------------------------------------------------------------------
 
@@ -446,13 +446,3 @@ class PracticeScreen(Screen[None]):
     def debrief_ready(self, event: m.DebriefReady) -> None:
         self.busy = False
         self.app.show_debrief(self.scenario, event.session, event.debrief)
-
-
-def _fact_text(scenario: Scenario, fact: Any) -> str:
-    """Revealed facts may come as Fact objects or ids."""
-    if isinstance(fact, str):
-        try:
-            return scenario.fact(fact).text
-        except StopIteration:
-            return fact
-    return str(getattr(fact, "text", fact))
