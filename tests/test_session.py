@@ -53,7 +53,7 @@ def test_good_replies_resolve(
     session = Session.start(scenario, "ann", store, grader, scripted_customer, seed=1)
     assert session.opening.text == scenario.opening and session.opening.role == "customer"
     # The trainee knows what the opening said, not every fact the stage allows.
-    assert [f.id for f in session.revealed_facts] == ["third-visit"]
+    assert [f.id for f in session.revealed_facts] == ["third-visit", "flicker"]
     assert [f.id for f in session.open_facts] == scenario.stages[0].reveals
     graded: list[Any] = []
     chunks: list[str] = []
