@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import pytest
 
 from trainer import locations
+from trainer.engine.check import EMPLOYEE_VOICE
 from trainer.scenarios import (
     MAX_FILE_BYTES,
     SCHEMA_URL_COMMENT,
@@ -24,14 +24,6 @@ from trainer.scenarios import (
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = Path("tests/data/broken")  # relative, so messages read as a coach would see them
 SECTORS = ("retail", "hospitality", "health care", "financial services", "travel")
-# Things an employee says; a customer line containing one has slipped out of character.
-EMPLOYEE_VOICE = re.compile(
-    r"\b(how (can|may) i help|let me (check|look|see|fix|sort)|i'll (refund|fix|sort|look into|"
-    r"check|replace)|we('ll| will) (refund|fix|replace|send)|i apologi[sz]e|we apologi[sz]e|"
-    r"sorry for (any|the) inconvenience|our policy|thank you for (calling|your patience)|"
-    r"is there anything else)\b",
-    re.IGNORECASE,
-)
 
 
 @pytest.fixture(scope="module")

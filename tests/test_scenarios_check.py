@@ -174,6 +174,10 @@ def test_static_findings_one_per_problem(tmp_path: Path) -> None:
     assert any(
         "gives away gated fact 'gift'" in m for m in messages(static_findings(leak), "warning")
     )
+    voice = load(
+        variant(tmp_path, "voice", ("Are you even listening?", "Let me check that for you."))
+    )
+    assert any("sounds like the employee" in m for m in messages(static_findings(voice), "warning"))
     long = load(variant(tmp_path, "long", ("Yes. Eight days.", "Yes. " + "Eight days and " * 20)))
     assert any("customer line" in m for m in messages(static_findings(long), "warning"))
 

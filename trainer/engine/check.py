@@ -15,6 +15,7 @@ Errors make the scenario unusable or misleading (exit 1); warnings are worth a l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -29,6 +30,15 @@ from trainer.types import Grader
 
 Severity = Literal["error", "warning"]
 
+EMPLOYEE_VOICE = re.compile(
+    r"\b(how (can|may) i help|let me (check|look|see|fix|sort)|i'll (refund|fix|sort|look into|"
+    r"check|replace)|we('ll| will) (refund|fix|replace|send)|i apologi[sz]e|we apologi[sz]e|"
+    r"sorry for (any|the) inconvenience|our policy|thank you for (calling|your patience)|"
+    r"is there anything else)\b",
+    re.IGNORECASE,
+)
+"""Things an employee says: a customer line with one has slipped out of character (and the
+model, which learns from the scenario's lines, slips with it)."""
 MAX_LINE_WORDS = 30
 """A customer line is spoken: past about 30 words it reads as a letter (and the model's
 prompt gets long)."""
@@ -148,6 +158,11 @@ def static_findings(scenario: Scenario) -> list[Finding]:
                     "warning",
                     f"this line gives away gated fact '{leaked[0]}' before its gate opens",
                 )
+            )
+        voice = EMPLOYEE_VOICE.search(text)
+        if voice:
+            found.append(
+                _finding(scenario, loc, "warning", f"sounds like the employee ('{voice.group(0)}')")
             )
         words = len(text.split())
         if words > MAX_LINE_WORDS:
