@@ -219,3 +219,21 @@ def test_what_you_know_is_the_customers_own_sentence_not_the_coachs_note(
     assert "The kettle broke in a week." not in session.heard  # the coach's wording
     session.submit("I'm sorry. Was it a gift?")
     assert session.heard[-1].startswith("My mum gave it to me")
+
+
+def test_a_coachs_note_after_the_fact_is_never_said_back(
+    fake_grader: Any, scripted_customer: Any, sqlite_url: str
+) -> None:
+    text = GATED.replace(
+        "text: The kettle broke in a week.,",
+        "text: The kettle broke in a week. She only mentions it if asked.,",
+    )
+    scenario = _scenario(text)
+    assert scenario.fact("kettle").gist == "The kettle broke in a week."
+    session = Session.start(scenario, "ann", open_store(sqlite_url), fake_grader,
+                            scripted_customer)  # fmt: skip
+    assert "only mentions" not in session.hint()
+    session.submit("Ok.")
+    improved = session.debrief().weakest
+    assert improved is not None and improved.improved is not None
+    assert "mentions it if asked" not in improved.improved.text

@@ -47,7 +47,7 @@ def build_hint(
     lines = [f"Now: {stage.goal}"]
     unused = [f for f in revealed if f.id not in used]
     if unused:
-        lines.append(f"Show you heard {name}: " + "; ".join(f.text.rstrip(".") for f in unused[:3]))
+        lines.append(f"Show you heard {name}: " + "; ".join(f.gist.rstrip(".") for f in unused[:3]))
     when = stage.advance_when
     needs = [_NEEDS[d].format(name=name) for d in when.min_scores if d in _NEEDS]
     if when.apology and "apology" not in when.min_scores:

@@ -313,7 +313,7 @@ def _as_heard(fact: Fact, known: Known, heard: str) -> Fact | None:
     when 'tomorrow' belongs to a fact still to come); None when nothing is left."""
     unsaid = [fold(k) for f in known.unsaid_facts for k in f.keywords]
     kept: list[str] = []
-    for part in fact.text.split(","):
+    for part in fact.gist.split(","):
         low = fold(part)
         if any(keyword_in(k, low) and not keyword_in(k, heard) for k in unsaid):
             break

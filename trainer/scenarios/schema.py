@@ -90,6 +90,17 @@ class Fact(_Strict):
     def gated(self) -> bool:
         return self.reveal is not None
 
+    @property
+    def gist(self) -> str:
+        """The fact's first sentence: coaches add notes after it ("She only says so when
+        asked."), which must not be said back to the customer or shown as a hint."""
+        text = self.text.strip()
+        for end in (". ", "! ", "? "):
+            cut = text.find(end)
+            if cut > 0:
+                text = text[: cut + 1]
+        return text
+
 
 class AdvanceWhen(_Strict):
     """What moves the conversation to the next stage. Listed conditions must all hold."""
