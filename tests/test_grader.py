@@ -127,12 +127,14 @@ def test_no_history_and_nearest_model_reply(grader: Any) -> None:
 def test_customer_side_is_cached_so_later_replies_encode_only_themselves(grader: Any) -> None:
     grade(grader, "First reply about the third visit.")
     before, words_before = set(grader.encoder._phrases), set(grader.encoder._words)
-    reply = "A brand new reply. It mentions Friday."
+    reply = "A quixotic zephyr reply. It mentions Friday."
     grade(grader, reply)
     new = set(grader.encoder._phrases) - before
     assert new == {c.text for c in clauses(reply)}
     # Single words are embedded for synonyms: only the reply's (days must match exactly).
-    assert set(grader.encoder._words) - words_before == {"brand", "new", "mentions"}
+    # Words other tests already embedded stay cached, so only the unusual ones must be new.
+    added = set(grader.encoder._words) - words_before
+    assert {"quixotic", "zephyr"} <= added <= {"quixotic", "zephyr", "reply", "mentions"}
 
 
 def test_library_strong_replies_beat_weak_ones(grader: Any, library_dir: Path) -> None:

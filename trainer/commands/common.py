@@ -49,7 +49,10 @@ def settings(args: argparse.Namespace | None = None) -> Settings:
     """The flags given (over the environment, over config.toml, over built-ins)."""
     flags: dict[str, Any] = {}
     if args is not None:
-        flags = {name: getattr(args, name, None) for name in Settings.model_fields}
+        # `lead` comes from --as (`team add --lead` is a yes/no flag of its own).
+        flags = {
+            name: getattr(args, name, None) for name in Settings.model_fields if name != "lead"
+        }
         if getattr(args, "no_bundled", False):
             flags["bundled"] = False
         if getattr(args, "as_name", None):
