@@ -174,9 +174,14 @@ async def test_recent_sessions_and_coach_notes(library: Any, grader: Any, store:
         assert row[3] == str(round(averages["listening"]))
         notes = str(app.screen.query_one("#notes-box").render())
         assert "Coach Kim" in notes and "Great use of her name." in notes
+        assert "New notes from your coach" in notes and "ctrl+o" in notes
         await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: not app.screen.notes)
-        assert not app.screen.query_one("#notes-box").display
+        await wait_for(pilot, lambda: all(n.seen for n in app.screen.notes))
+        await pilot.pause()
+        # Read, the note stays on the card (no longer "new"), so the trainee can reread it.
+        after = str(app.screen.query_one("#notes-box").render())
+        assert "Great use of her name." in after and "new ·" not in after
+        assert "ctrl+o" not in after
         assert store.notes(trainee=TRAINEE, unseen_only=True) == []
 
 

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 Progress = Callable[[str, float | None], None]
 
 
+READ_NOTES_SHOWN = 3
+"""Read notes stay on the home screen, the latest first, up to this many notes in all."""
+
+
 class ServiceError(TrainerError):
     """Loading or an engine call failed; the message is one user-facing line."""
 
@@ -183,7 +187,12 @@ class Services:
         """Recent sessions (newest first), unseen coach notes and the latest unfinished session."""
         store = self.store()
         recent = sorted(store.list_sessions(trainee=trainee), key=lambda s: s.started, reverse=True)
-        notes: list[NoteRow] = list(store.note_cards(trainee, unseen_only=True))
+        cards = store.note_cards(trainee, unseen_only=False)
+        # Unseen notes, then the latest read ones: marking a note read must not make it vanish.
+        unseen = [c for c in cards if not c.seen]
+        room = READ_NOTES_SHOWN - len(unseen)
+        read = [c for c in cards if c.seen][-room:] if room > 0 else []
+        notes: list[NoteRow] = [*unseen, *read]
         return recent[:20], notes, store.latest_incomplete(trainee)
 
     def assignments(self, trainee: str) -> list[AssignmentProgress]:

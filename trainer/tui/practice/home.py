@@ -296,14 +296,18 @@ class HomeScreen(Screen[None]):
         notes = self.query_one("#notes-box", Static)
         notes.display = bool(event.notes)
         if event.notes:
-            parts: list[str | tuple[str, str]] = [("New notes from your coach", "bold")]
+            new = any(not n.seen for n in event.notes)
+            title = "New notes from your coach" if new else "Notes from your coach"
+            parts: list[str | tuple[str, str]] = [(title, "bold")]
             for note in event.notes:
-                parts += ["\n", (f"{note.author}: ", "bold"), note.text]
+                mark = "" if note.seen else "new · "
+                parts += ["\n", (f"{mark}{note.author}: ", "bold"), note.text]
                 if isinstance(note, NoteCard):  # which session, and the reply it is about
                     about = f"{note.scenario_title}, {note.session_started:%Y-%m-%d}"
                     quote = f": “{note.quote}”" if note.quote else ""
                     parts += ["\n  ", (f"on {about}{quote}", "italic")]
-            parts += ["\n", ("ctrl+o: mark as read", "italic")]
+            if new:
+                parts += ["\n", ("ctrl+o: mark as read", "italic")]
             notes.update(Content.assemble(*parts))
         self.loaded = True
         self.refresh_bindings()
@@ -331,7 +335,7 @@ class HomeScreen(Screen[None]):
         if action == "resume":
             return self.incomplete is not None
         if action == "notes_read":
-            return bool(self.notes)
+            return any(not n.seen for n in self.notes)
         return True
 
     def action_resume(self) -> None:
@@ -348,7 +352,7 @@ class HomeScreen(Screen[None]):
         self.app.practice(scenario, resume_id=row.id)
 
     def action_notes_read(self) -> None:
-        ids = [n.id for n in self.notes if n.id is not None]
+        ids = [n.id for n in self.notes if n.id is not None and not n.seen]
         self.mark_seen(ids)
 
     @work(thread=True, exit_on_error=False, group="home", name="notes-seen")
