@@ -202,3 +202,24 @@ async def test_the_home_screen_lists_what_the_lead_assigned(
         text = str(box.render())
         assert "The laptop that came back broken · due 05 Mar · pending" in text
         assert "lost" not in text.lower()  # someone else's
+
+
+async def test_a_broken_file_is_skipped_with_a_located_warning(
+    tmp_path: Any, grader: Any, store: Any
+) -> None:
+    from pathlib import Path
+
+    from trainer import locations
+    from trainer.scenarios import load_library
+
+    (Path(tmp_path) / "bomb.yaml").write_text("a: &a [1]\nb: *a\n", encoding="utf-8")
+    library = load_library([locations.bundled_scenarios_dir(), Path(tmp_path)])
+    app = make_app(library, grader, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]
+        assert any(
+            f"Skipped {tmp_path}/bomb.yaml:1:4:" in m and f"scenarios validate {tmp_path}`" in m
+            for m in shown
+        ), shown
+        assert len(option_ids(app)) == len(library.scenarios) >= 30  # the rest still load

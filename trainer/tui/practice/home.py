@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -166,11 +167,15 @@ class HomeScreen(Screen[None]):
         self.refilter()
         self._show_name_start()
         self.query_one("#scenarios", OptionList).focus()
-        if self.app.library.errors:
-            count = len(self.app.library.errors)
+        errors = self.app.library.errors
+        if errors:
+            # One located line (the first), and the folders to validate for the rest.
+            folders = " ".join(sorted({str(Path(e.path).parent) for e in errors}))
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
             self.notify(
-                f"{count} scenario file problem(s); run `empathy-trainer scenarios validate`.",
+                f"Skipped {errors[0]}{more}. Run `empathy-trainer scenarios validate {folders}`.",
                 severity="warning",
+                timeout=12,
             )
         self.load_home()
 
