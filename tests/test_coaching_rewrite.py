@@ -130,6 +130,15 @@ def test_improved_reply_keeps_their_words_and_says_nothing_unsaid(
             assert {"acknowledgement", "apology", "offer"} <= kinds, (scenario.id, kinds)
             if reply != "ok":
                 assert fold(reply.split()[-1]).strip(".?!") in text
+            # The additions address the customer by name once at most, however many model
+            # replies they borrow from.
+            first = fold(scenario.customer.first_name)
+            named = [
+                p
+                for p in rewrite.added
+                if re.search(rf"(?<!\w){re.escape(first)}(?!\w)", fold(p.text))
+            ]
+            assert len(named) <= 1, (scenario.id, reply, rewrite.marked())
 
 
 def test_says_back_the_facts_the_customer_gave_in_second_person(

@@ -278,7 +278,7 @@ def improve(
         offer = _offers(stages, known)
         after.append(Piece(offer, adds="offer") if offer else Piece(GAP_OFFER, "offer", gap=True))
     pieces = [*before, *(Piece(s) for s in own), *after]
-    return Rewrite(_after_name(pieces), dropped)
+    return Rewrite(_after_name(_name_once(pieces, scenario)), dropped)
 
 
 def _missed(
@@ -322,6 +322,23 @@ def _as_heard(fact: Fact, known: Known, heard: str) -> Fact | None:
     if not text:
         return None
     return fact if text == fact.text else fact.model_copy(update={"text": text.rstrip(".") + "."})
+
+
+def _name_once(pieces: list[Piece], scenario: Scenario) -> list[Piece]:
+    """Once the reply has used the customer's name, an addition borrowed from a model reply
+    drops its own ("I'm sorry, Dana: ..." after "Dana, ..."): twice reads as a script."""
+    first = scenario.customer.first_name
+    address = re.compile(rf",\s*{re.escape(first)}\b(?=[\s,:;.!?-])|^{re.escape(first)},\s*")
+    out: list[Piece] = []
+    named = False
+    for piece in pieces:
+        if named and piece.adds and piece.adds != "name":
+            text = address.sub("", piece.text)
+            text = text[:1].upper() + text[1:] if text else text
+            piece = Piece(text, piece.adds, piece.gap)
+        named = named or _named(piece.text, scenario)
+        out.append(piece)
+    return out
 
 
 def _after_name(pieces: list[Piece]) -> list[Piece]:
