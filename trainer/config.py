@@ -90,7 +90,12 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # First wins: flags (passed as init values), then the environment, then the file.
-        return init_settings, env_settings, _TomlFile(settings_cls, locations.config_file())
+        return init_settings, env_settings, _TomlFile(settings_cls, cls.config_path())
+
+    @classmethod
+    def config_path(cls) -> Path:
+        """The file read after flags and environment: the user's config.toml."""
+        return locations.config_file()
 
 
 def _reading(path: Path) -> type[Settings]:
@@ -98,15 +103,8 @@ def _reading(path: Path) -> type[Settings]:
 
     class FromFile(Settings):
         @classmethod
-        def settings_customise_sources(
-            cls,
-            settings_cls: type[BaseSettings],
-            init_settings: PydanticBaseSettingsSource,
-            env_settings: PydanticBaseSettingsSource,
-            dotenv_settings: PydanticBaseSettingsSource,
-            file_secret_settings: PydanticBaseSettingsSource,
-        ) -> tuple[PydanticBaseSettingsSource, ...]:
-            return init_settings, env_settings, _TomlFile(settings_cls, path)
+        def config_path(cls) -> Path:
+            return path
 
     return FromFile
 
