@@ -38,6 +38,14 @@ def library_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def library(library_dir: Path) -> Any:
+    """The bundled library, loaded once (read-only for every test that uses it)."""
+    from trainer.scenarios import load_library
+
+    return load_library([library_dir])
+
+
+@pytest.fixture(scope="session")
 def scenario() -> Any:
     """The reference scenario, retail-laptop-repair."""
     from trainer import locations

@@ -6,10 +6,9 @@ from typing import Any
 
 import pytest
 
-from trainer import locations
 from trainer.engine.rules import State
 from trainer.engine.session import Session
-from trainer.scenarios import Library, Scenario, load_library, parse_scenario
+from trainer.scenarios import Library, Scenario, parse_scenario
 from trainer.store import open_store
 from trainer.types import DIMENSIONS
 
@@ -51,11 +50,6 @@ stages:
     strong_replies: [I'm sorry, I'll replace it now.]
 ending: {resolve_at: 35, resolved_line: Thanks., walkout_line: Bye., max_turns: 10}
 """
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library([locations.bundled_scenarios_dir()])
 
 
 def _scenario(text: str = GATED) -> Scenario:

@@ -26,11 +26,6 @@ BROKEN = Path("tests/data/broken")  # relative, so messages read as a coach woul
 SECTORS = ("retail", "hospitality", "health care", "financial services", "travel")
 
 
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library([locations.bundled_scenarios_dir()])
-
-
 def customer_lines(s: Scenario) -> list[str]:
     lines = [s.opening, s.ending.resolved_line, s.ending.walkout_line, s.ending.out_of_turns_line]
     lines += [f.says for f in s.facts if f.says]

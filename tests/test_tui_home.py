@@ -7,7 +7,6 @@ from typing import Any
 from test_tui_support import (  # noqa: F401  (fixtures are used by name)
     GOOD_REPLY,
     TRAINEE,
-    library_fixture,
     make_app,
     store_fixture,
     wait_for,

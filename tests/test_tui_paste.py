@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from test_tui_support import (  # noqa: F401  (fixtures are used by name)
-    library_fixture,
     make_app,
     session_ready,
     store_fixture,

@@ -20,14 +20,6 @@ GOOD_REPLY = (
 )
 
 
-@pytest.fixture(scope="session", name="library")
-def library_fixture() -> Any:
-    from trainer import locations
-    from trainer.scenarios import load_library
-
-    return load_library([locations.bundled_scenarios_dir()])
-
-
 @pytest.fixture(name="store")
 def store_fixture(tmp_path: Path) -> Iterator[Any]:
     from trainer.store import open_store
