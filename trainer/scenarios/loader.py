@@ -239,9 +239,10 @@ class Library:
         return next((s for s in self.scenarios if s.id == scenario_id), None)
 
 
-def _id_position(file: Path) -> tuple[int, int]:
+def _file_position(file: Path, loc: Sequence[str | int]) -> tuple[int, int]:
+    """Where `loc` is in a file already loaded once (line 1 if it has gone or changed)."""
     try:
-        return position(load_tree(file.read_text(encoding="utf-8-sig")), ["id"])
+        return position(load_tree(file.read_text(encoding="utf-8-sig")), loc)
     except (YamlProblem, OSError, UnicodeDecodeError):
         return 1, 1
 
@@ -263,7 +264,7 @@ def load_library(paths: Iterable[Path]) -> Library:
         if scenario is None:
             continue
         if scenario.id in first_seen:
-            line, col = _id_position(file)
+            line, col = _file_position(file, ["id"])
             errors.append(
                 ScenarioError(
                     str(file),
@@ -282,14 +283,9 @@ def load_library(paths: Iterable[Path]) -> Library:
 def locate(scenario: Scenario, loc: Sequence[str | int]) -> ScenarioError:
     """A located finding about `scenario` at the YAML path `loc` (message filled in later
     with dataclasses.replace); line 1 when the file is gone or was not loaded from disk."""
-    path = scenario.path
-    if path is None:
+    if scenario.path is None:
         return ScenarioError(scenario.id, 1, 1, "")
-    try:
-        line, col = position(load_tree(path.read_text(encoding="utf-8-sig")), loc)
-    except (YamlProblem, OSError, UnicodeDecodeError):
-        line, col = 1, 1
-    return ScenarioError(str(path), line, col, "")
+    return ScenarioError(str(scenario.path), *_file_position(scenario.path, loc), "")
 
 
 def id_clash(scenario: Scenario, dirs: Sequence[Path]) -> ScenarioError | None:
@@ -301,7 +297,7 @@ def id_clash(scenario: Scenario, dirs: Sequence[Path]) -> ScenarioError | None:
     other = library.get(scenario.id)
     if other is None or other.path is None or other.path.resolve() == scenario.path.resolve():
         return None
-    line, col = _id_position(scenario.path)
+    line, col = _file_position(scenario.path, ["id"])
     return ScenarioError(
         str(scenario.path),
         line,
