@@ -97,7 +97,7 @@ def keyword_in(keyword: str, low: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(keyword.lower())}(?!\w)", low) is not None
 
 
-def keyword_weight(keyword: str) -> int:
+def _keyword_weight(keyword: str) -> int:
     return 2 if " " in keyword.strip() or any(ch.isdigit() for ch in keyword) else 1
 
 
@@ -108,12 +108,19 @@ def facts_in(text: str, facts: Sequence[Fact], answered: str | None = None) -> l
     low = text.lower()
     found = []
     for fact in facts:
-        says = (fact.says or "").lower().strip(" .!")
-        hits = sum(keyword_weight(k) for k in fact.keywords if keyword_in(k, low))
+        quoted, hits = fact_hits(fact, low)
         need = 1 if fact.id == answered else min(2, max(1, len(fact.keywords)))
-        if (says and says in low) or (fact.keywords and hits >= need):
+        if quoted or (fact.keywords and hits >= need):
             found.append(fact.id)
     return found
+
+
+def fact_hits(fact: Fact, low: str) -> tuple[bool, int]:
+    """How much of `fact` the lower-cased text says: its `says` line whole, and the weight of
+    the keywords it names (see _keyword_weight)."""
+    says = (fact.says or "").lower().strip(" .!")
+    hits = sum(_keyword_weight(k) for k in fact.keywords if keyword_in(k, low))
+    return bool(says) and says in low, hits
 
 
 def intent_of(ctx: CustomerContext) -> LineIntent:

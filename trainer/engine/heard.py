@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from trainer.customer.reactions import facts_in, keyword_in, keyword_weight
+from trainer.customer.reactions import fact_hits, facts_in
 from trainer.grader import moves
 from trainer.scenarios import Fact, Scenario
 from trainer.store import TurnRow
@@ -28,16 +28,12 @@ def _short(sentence: str) -> str:
 def _sentence_for(fact: Fact, sentences: list[str]) -> str | None:
     """The sentence that says most of `fact` (its own words, then its keywords); a clipped
     one ("Again.") takes the next sentence with it, or it says nothing on its own."""
-    says = (fact.says or "").lower().strip(" .!")
 
-    def weight(sentence: str) -> int:
-        low = sentence.lower()
-        if says and says in low:
-            return 100
-        return sum(keyword_weight(k) for k in fact.keywords if keyword_in(k, low))
+    def weight(sentence: str) -> tuple[bool, int]:
+        return fact_hits(fact, sentence.lower())
 
     best = max(range(len(sentences)), key=lambda i: (weight(sentences[i]), -i), default=None)
-    if best is None or weight(sentences[best]) == 0:
+    if best is None or weight(sentences[best]) == (False, 0):
         return None
     sentence = sentences[best]
     if len(sentence.split()) < MIN_QUOTE_WORDS and best + 1 < len(sentences):
