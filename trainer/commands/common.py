@@ -102,13 +102,15 @@ def db_url(args: argparse.Namespace) -> str:
 
 
 def runtime_options(args: argparse.Namespace) -> RuntimeOptions:
-    """The flags (over config.toml, over built-ins) as the composition root's options."""
+    """The settings (flags over environment over config.toml) as the composition root's
+    options, read once."""
+    config = settings(args)
     return RuntimeOptions(
-        db_url=db_url(args),
-        customer=pick(args, "customer") or "transformers",
-        customer_model=pick(args, "customer_model"),
-        customer_url=pick(args, "customer_url"),
-        grader_model=pick(args, "grader_model"),
+        db_url=config.db or locations.default_db_url(),
+        customer=config.customer,
+        customer_model=config.customer_model,
+        customer_url=config.customer_url,
+        grader_model=config.grader_model,
         seed=getattr(args, "seed", None),
     )
 
