@@ -32,9 +32,10 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest -q
 
-# The layer without real models, servers or tmux (markers: see pyproject.toml).
+# The in-process layer: fakes for the models, no servers, tmux or CLI subprocesses
+# (markers: see pyproject.toml), on both cores.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow and not cli" -n 2
 
 # Re-train the customer's LoRA adapter (about 50 min on 2 cores; resumable with RESUME=1).
 train-customer: $(STAMP)

@@ -18,6 +18,19 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # The grader picks bf16 only on CPUs with native bf16; tests pin fp32 so scores (and the
 # snapshots that show them) are the same on any CI machine. `bench grader` measures bf16.
 os.environ.setdefault("EMPATHY_TRAINER_GRADER_DTYPE", "fp32")
+# Animations finish on the clock, so a busy machine would catch them half-way in a snapshot.
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+
+# A test is in the real-model layer when it asks for a real model; marking it by the fixture
+# it uses means a test can never slip a 20 s model load into `make test-fast`.
+REAL_MODEL_FIXTURES = frozenset({"grader", "model_customer"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.cli
+
 EXE = Path(sys.executable).parent / "empathy-trainer"
 
 

@@ -47,6 +47,7 @@ def test_save_setting_keeps_other_keys() -> None:
     assert (settings.db, settings.trainee) == ("sqlite:////tmp/x.db", "Ana")
 
 
+@pytest.mark.cli
 def test_flag_wins_over_file_in_real_command(user_dirs: Path) -> None:
     """`sessions list` reads db from config.toml unless --db is given."""
     file_db = user_dirs / "from-file.db"

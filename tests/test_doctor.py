@@ -88,6 +88,7 @@ def test_doctor_command_reports_missing_model(
     assert out[-1] == "1 problem(s); run the fix line(s) above, then `empathy-trainer doctor`."
 
 
+@pytest.mark.slow
 def test_doctor_on_this_install_passes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["doctor"]) == 0
     captured = capsys.readouterr()

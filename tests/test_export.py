@@ -38,11 +38,11 @@ REPAIR = (
 )
 
 
-def _play(store: Any, scenario: Any, grader: Any, trainee: str, replies: list[str]) -> str:
+def _play(store: Any, scenario: Any, fake_grader: Any, trainee: str, replies: list[str]) -> str:
     from trainer.customer import make_backend
     from trainer.engine.session import Session
 
-    session = Session.start(scenario, trainee, store, grader, make_backend("scripted"), seed=2)
+    session = Session.start(scenario, trainee, store, fake_grader, make_backend("scripted"), seed=2)
     session.hint()
     session.submit(replies[0])
     session.undo()
@@ -52,11 +52,11 @@ def _play(store: Any, scenario: Any, grader: Any, trainee: str, replies: list[st
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, scenario: Any, grader: Any) -> Iterator[str]:
+def db(tmp_path_factory: pytest.TempPathFactory, scenario: Any, fake_grader: Any) -> Iterator[str]:
     url = f"sqlite:///{tmp_path_factory.mktemp('export') / 'sessions.db'}"
     store = open_store(url)
-    _play(store, scenario, grader, NAMES[0], [INTRO, REPAIR])
-    _play(store, scenario, grader, NAMES[1], ["Hi Tom Okafor here. What's the problem?"])
+    _play(store, scenario, fake_grader, NAMES[0], [INTRO, REPAIR])
+    _play(store, scenario, fake_grader, NAMES[1], ["Hi Tom Okafor here. What's the problem?"])
     store.close()
     yield url
 

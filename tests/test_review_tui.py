@@ -22,11 +22,11 @@ LISTEN = (
 )
 
 
-def _play(store: Any, scenario: Any, grader: Any, trainee: str, replies: list[str]) -> str:
+def _play(store: Any, scenario: Any, fake_grader: Any, trainee: str, replies: list[str]) -> str:
     from trainer.customer import make_backend
     from trainer.engine.session import Session
 
-    session = Session.start(scenario, trainee, store, grader, make_backend("scripted"), seed=4)
+    session = Session.start(scenario, trainee, store, fake_grader, make_backend("scripted"), seed=4)
     session.hint()
     for reply in replies:
         session.submit(reply)
@@ -34,19 +34,19 @@ def _play(store: Any, scenario: Any, grader: Any, trainee: str, replies: list[st
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, scenario: Any, grader: Any) -> Iterator[str]:
+def db(tmp_path_factory: pytest.TempPathFactory, scenario: Any, fake_grader: Any) -> Iterator[str]:
     url = f"sqlite:///{tmp_path_factory.mktemp('review') / 'sessions.db'}"
     store = open_store(url)
-    first = _play(store, scenario, grader, "Priya Raman", ["Did you bring your receipt?"])
+    first = _play(store, scenario, fake_grader, "Priya Raman", ["Did you bring your receipt?"])
     from trainer.customer import make_backend
     from trainer.engine.session import Session
 
     # Undo the weak reply, then a good one: the transcript keeps the retracted attempt.
-    session = Session.resume(first, scenario, store, grader, make_backend("scripted"))
+    session = Session.resume(first, scenario, store, fake_grader, make_backend("scripted"))
     session.undo()
     session.submit(LISTEN)
-    _play(store, scenario, grader, "Tom Okafor", ["Calm down please.", LISTEN])
-    _play(store, scenario, grader, "Tom Okafor", ["Sorry for any inconvenience."])
+    _play(store, scenario, fake_grader, "Tom Okafor", ["Right. What is the problem?", LISTEN])
+    _play(store, scenario, fake_grader, "Tom Okafor", ["Sorry for any inconvenience."])
     store.close()
     yield url
 

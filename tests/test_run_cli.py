@@ -39,6 +39,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[dict[str, 
     return json.loads(out), err
 
 
+@pytest.mark.slow
 def test_json_contract_and_unused_lines(
     tmp_path: Path, sqlite_url: str, grader: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -67,6 +68,7 @@ def test_json_contract_and_unused_lines(
     assert item["outcome"] == "resolved" and item["trainee"] == "ann"
 
 
+@pytest.mark.slow
 def test_file_ends_first_then_resume(
     tmp_path: Path, sqlite_url: str, grader: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -84,6 +86,7 @@ def test_file_ends_first_then_resume(
     assert code == 1 and "no unfinished" in err
 
 
+@pytest.mark.slow
 def test_seed_makes_runs_reproducible(
     tmp_path: Path, sqlite_url: str, grader: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -98,6 +101,7 @@ def test_seed_makes_runs_reproducible(
     assert len({tuple(lines(seed)) for seed in range(4)}) > 1  # the seed reaches the customer
 
 
+@pytest.mark.slow
 def test_readable_transcript(
     tmp_path: Path, sqlite_url: str, grader: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -158,6 +162,7 @@ def test_bad_input_is_one_line_exit_1(tmp_path: Path, case: str, expected: str) 
         assert not db.exists()  # refused before any session started
 
 
+@pytest.mark.slow
 def test_kill_9_then_resume_loses_nothing(
     tmp_path: Path, grader: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -200,6 +205,7 @@ def test_kill_9_then_resume_loses_nothing(
     assert roles == ["customer", "employee"] * 16 + ["customer"]
 
 
+@pytest.mark.slow
 def test_no_save_keeps_the_run_out_of_the_database(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -215,6 +221,7 @@ def test_no_save_keeps_the_run_out_of_the_database(
     assert code == 2 and "--no-save" in err and err.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_explain_says_why_the_stage_and_mood_moved(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -26,6 +26,7 @@ def library_ids() -> set[str]:
     return {p.stem for p in locations.bundled_scenarios_dir().glob("*.yaml")}
 
 
+@pytest.mark.cli
 def test_validate_library_ok() -> None:
     out = run("scenarios", "validate")
     assert out.returncode == 0, out.stdout + out.stderr
@@ -33,6 +34,7 @@ def test_validate_library_ok() -> None:
     assert out.stderr.strip() == f"{len(library_ids())} scenarios OK"
 
 
+@pytest.mark.cli
 def test_validate_broken_lists_every_problem_and_fails() -> None:
     out = run("scenarios", "validate", str(BROKEN), str(BROKEN / "duplicates"))
     assert out.returncode == 1
@@ -64,6 +66,7 @@ def test_validate_good_and_bad_together(capsys: pytest.CaptureFixture[str]) -> N
     assert captured.out.strip() == "/no/such/file.yaml:1:1: no such file"
 
 
+@pytest.mark.cli
 def test_exotic_yaml_never_gives_a_traceback(tmp_path: Path) -> None:
     (tmp_path / "complex-key.yaml").write_text("? [a, b]\n: c\n")
     (tmp_path / "deep.yaml").write_text("a: " + "[" * 400 + "]" * 400 + "\n")
@@ -113,6 +116,7 @@ def test_list_own_folder_warns_about_bad_files(capsys: pytest.CaptureFixture[str
     assert "warning: skipped" in captured.err and "duplicate scenario id" in captured.err
 
 
+@pytest.mark.cli
 def test_new_writes_a_valid_starter_and_never_overwrites(tmp_path: Path) -> None:
     target = tmp_path / "Broken Kettle.yaml"
     out = run("scenarios", "new", str(target))
@@ -172,6 +176,7 @@ def test_schema_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) 
     assert "customer" in printed["properties"]
 
 
+@pytest.mark.cli
 def test_scenarios_list_does_not_import_torch() -> None:
     code = (
         "import sys; from trainer.cli import main; rc = main(['scenarios', 'list']); "

@@ -21,6 +21,8 @@ import pytest
 from trainer.tui.widgets.levels import LABELS
 from trainer.types import DIMENSIONS
 
+pytestmark = pytest.mark.slow
+
 TIMEOUT = float(os.environ.get("EMPATHY_TRAINER_SMOKE_TIMEOUT", "420"))
 REPLIES = [
     "Dana, this is your third visit for the same flicker and that is not okay.",

@@ -22,8 +22,8 @@ def option_ids(app: Any) -> list[str]:
     return [options.get_option_at_index(i).id for i in range(options.option_count)]
 
 
-async def test_filters_narrow_the_library(library: Any, grader: Any, store: Any) -> None:
-    app = make_app(library, grader, store)
+async def test_filters_narrow_the_library(library: Any, fake_grader: Any, store: Any) -> None:
+    app = make_app(library, fake_grader, store)
     async with app.run_test(size=(80, 24)) as pilot:
         everything = option_ids(app)
         assert everything == [s.id for s in library.scenarios]
@@ -50,10 +50,10 @@ async def test_filters_narrow_the_library(library: Any, grader: Any, store: Any)
         assert "No scenario matches" in str(app.screen.query_one("#scenario-detail").render())
 
 
-async def test_trainee_name_is_remembered(library: Any, grader: Any, store: Any) -> None:
+async def test_trainee_name_is_remembered(library: Any, fake_grader: Any, store: Any) -> None:
     from trainer.config import load_settings
 
-    app = make_app(library, grader, store)
+    app = make_app(library, fake_grader, store)
     async with app.run_test(size=(80, 24)) as pilot:
         name = app.screen.query_one("#trainee", Input)
         assert name.value == TRAINEE
@@ -66,11 +66,11 @@ async def test_trainee_name_is_remembered(library: Any, grader: Any, store: Any)
 
 
 async def test_name_is_saved_when_the_field_loses_focus(
-    library: Any, grader: Any, store: Any
+    library: Any, fake_grader: Any, store: Any
 ) -> None:
     from trainer.config import default_trainee, load_settings
 
-    app = make_app(library, grader, store)
+    app = make_app(library, fake_grader, store)
     async with app.run_test(size=(80, 24)) as pilot:
         name = app.screen.query_one("#trainee", Input)
         name.focus()
@@ -87,13 +87,15 @@ async def test_name_is_saved_when_the_field_loses_focus(
         await wait_for(pilot, lambda: getattr(app.screen, "session", None) is not None)
         assert app.screen.session.trainee == "Sam Lee"
     # After a restart (the CLI reads the trainee from the settings) the field shows it.
-    again = make_app(library, grader, store, trainee=default_trainee(load_settings()))
+    again = make_app(library, fake_grader, store, trainee=default_trainee(load_settings()))
     async with again.run_test(size=(80, 24)):
         assert again.screen.query_one("#trainee", Input).value == "Sam Lee"
 
 
-async def test_enter_in_search_starts_the_only_match(library: Any, grader: Any, store: Any) -> None:
-    app = make_app(library, grader, store)
+async def test_enter_in_search_starts_the_only_match(
+    library: Any, fake_grader: Any, store: Any
+) -> None:
+    app = make_app(library, fake_grader, store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("slash", *"retail")
         assert len(option_ids(app)) > 1
@@ -109,8 +111,10 @@ async def test_enter_in_search_starts_the_only_match(library: Any, grader: Any, 
         assert app.screen.scenario.id == "health-insulin-not-ready"
 
 
-async def test_a_fast_burst_of_keys_loses_nothing(library: Any, grader: Any, store: Any) -> None:
-    app = make_app(library, grader, store)
+async def test_a_fast_burst_of_keys_loses_nothing(
+    library: Any, fake_grader: Any, store: Any
+) -> None:
+    app = make_app(library, fake_grader, store)
     async with app.run_test(size=(80, 24)) as pilot:
         # While the home screen's first load (store, models) is still arriving.
         search = app.screen.query_one("#search", Input)
@@ -128,14 +132,16 @@ async def test_a_fast_burst_of_keys_loses_nothing(library: Any, grader: Any, sto
         assert search.value == burst
 
 
-async def test_recent_sessions_fit_at_80_columns(library: Any, grader: Any, store: Any) -> None:
+async def test_recent_sessions_fit_at_80_columns(
+    library: Any, fake_grader: Any, store: Any
+) -> None:
     from trainer.customer import make_backend
     from trainer.engine.session import Session
 
     scenario = library.get("hospitality-anniversary-room")
-    done = Session.start(scenario, TRAINEE, store, grader, make_backend("scripted"), seed=1)
+    done = Session.start(scenario, TRAINEE, store, fake_grader, make_backend("scripted"), seed=1)
     done.submit(GOOD_REPLY)
-    app = make_app(library, grader, store)
+    app = make_app(library, fake_grader, store)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.screen.loaded)
         await pilot.pause()
@@ -152,17 +158,17 @@ async def test_recent_sessions_fit_at_80_columns(library: Any, grader: Any, stor
         assert str(table.get_row_at(0)[1]) == scenario.title
 
 
-async def test_recent_sessions_and_coach_notes(library: Any, grader: Any, store: Any) -> None:
+async def test_recent_sessions_and_coach_notes(library: Any, fake_grader: Any, store: Any) -> None:
     from trainer.customer import make_backend
     from trainer.engine.session import Session
     from trainer.store import NoteRow
 
     scenario = library.get("retail-laptop-repair")
-    done = Session.start(scenario, TRAINEE, store, grader, make_backend("scripted"), seed=1)
+    done = Session.start(scenario, TRAINEE, store, fake_grader, make_backend("scripted"), seed=1)
     done.submit(GOOD_REPLY)
     done.end()
     store.add_note(NoteRow(session_id=done.id, author="Coach Kim", text="Great use of her name."))
-    app = make_app(library, grader, store)
+    app = make_app(library, fake_grader, store)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.screen.loaded)
         table = app.screen.query_one("#recent", DataTable)
@@ -185,14 +191,14 @@ async def test_recent_sessions_and_coach_notes(library: Any, grader: Any, store:
 
 
 async def test_the_home_screen_lists_what_the_lead_assigned(
-    library: Any, grader: Any, store: Any
+    library: Any, fake_grader: Any, store: Any
 ) -> None:
     from datetime import UTC, datetime
 
     due = datetime(2030, 3, 6, tzinfo=UTC)  # the end of 5 March
     store.assign("retail-laptop-repair", [TRAINEE], due, "Lee")
     store.assign("travel-lost-luggage", ["someone else"], None, "Lee")
-    app = make_app(library, grader, store)
+    app = make_app(library, fake_grader, store)
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -204,7 +210,7 @@ async def test_the_home_screen_lists_what_the_lead_assigned(
 
 
 async def test_a_broken_file_is_skipped_with_a_located_warning(
-    tmp_path: Any, grader: Any, store: Any
+    tmp_path: Any, fake_grader: Any, store: Any
 ) -> None:
     from pathlib import Path
 
@@ -213,7 +219,7 @@ async def test_a_broken_file_is_skipped_with_a_located_warning(
 
     (Path(tmp_path) / "bomb.yaml").write_text("a: &a [1]\nb: *a\n", encoding="utf-8")
     library = load_library([locations.bundled_scenarios_dir(), Path(tmp_path)])
-    app = make_app(library, grader, store)
+    app = make_app(library, fake_grader, store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         shown = [n.message for n in app._notifications]

@@ -1,4 +1,4 @@
-"""Pilot tests of the practice screen: a whole session with the scripted customer and real grader."""
+"""Pilot tests of the practice screen: a whole session with the scripted customer and the fake grader."""
 
 from __future__ import annotations
 
@@ -33,8 +33,10 @@ def chip_texts(screen: Any) -> dict[str, str]:
     return {c.dimension: str(c.render()) for c in screen.query(ScoreChip)}
 
 
-async def test_whole_session_from_home_to_debrief(library: Any, grader: Any, store: Any) -> None:
-    app = make_app(library, grader, store)
+async def test_whole_session_from_home_to_debrief(
+    library: Any, fake_grader: Any, store: Any
+) -> None:
+    app = make_app(library, fake_grader, store)
     async with app.run_test(size=(100, 34)) as pilot:
         # Home: narrow the list to one scenario, pick it with Enter.
         assert screen_name(app) == "HomeScreen"
@@ -116,8 +118,10 @@ async def test_whole_session_from_home_to_debrief(library: Any, grader: Any, sto
         assert again.scenario.id == "retail-laptop-repair"
 
 
-async def test_next_scenario_and_home_from_debrief(library: Any, grader: Any, store: Any) -> None:
-    app = make_app(library, grader, store, scenario_id="retail-laptop-repair")
+async def test_next_scenario_and_home_from_debrief(
+    library: Any, fake_grader: Any, store: Any
+) -> None:
+    app = make_app(library, fake_grader, store, scenario_id="retail-laptop-repair")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await session_ready(pilot)
         await pilot.press("ctrl+d")
@@ -146,10 +150,12 @@ class GatedCustomer(ScriptedCustomer):
 
 
 async def test_trainee_types_and_sends_while_the_customer_loads(
-    library: Any, grader: Any, store: Any
+    library: Any, fake_grader: Any, store: Any
 ) -> None:
     customer = GatedCustomer()
-    app = make_app(library, grader, store, customer=customer, scenario_id="retail-laptop-repair")
+    app = make_app(
+        library, fake_grader, store, customer=customer, scenario_id="retail-laptop-repair"
+    )
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             screen = await session_ready(pilot)
@@ -177,8 +183,8 @@ async def test_trainee_types_and_sends_while_the_customer_loads(
         customer.gate.set()
 
 
-async def test_errors_become_notifications(library: Any, grader: Any, store: Any) -> None:
-    app = make_app(library, grader, store, scenario_id="retail-laptop-repair")
+async def test_errors_become_notifications(library: Any, fake_grader: Any, store: Any) -> None:
+    app = make_app(library, fake_grader, store, scenario_id="retail-laptop-repair")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await session_ready(pilot)
         long_reply = "word " * 1000
@@ -194,14 +200,16 @@ async def test_errors_become_notifications(library: Any, grader: Any, store: Any
         assert screen_name(app) == "PracticeScreen"
 
 
-async def test_resume_shows_the_stored_transcript(library: Any, grader: Any, store: Any) -> None:
+async def test_resume_shows_the_stored_transcript(
+    library: Any, fake_grader: Any, store: Any
+) -> None:
     from trainer.customer import make_backend
     from trainer.engine.session import Session
 
     scenario = library.get("retail-laptop-repair")
-    old = Session.start(scenario, TRAINEE, store, grader, make_backend("scripted"), seed=3)
+    old = Session.start(scenario, TRAINEE, store, fake_grader, make_backend("scripted"), seed=3)
     old.submit(GOOD_REPLY)
-    app = make_app(library, grader, store)
+    app = make_app(library, fake_grader, store)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.screen.incomplete is not None)
         assert "Unfinished" in str(app.screen.query_one("#resume-box").render())
@@ -213,14 +221,16 @@ async def test_resume_shows_the_stored_transcript(library: Any, grader: Any, sto
         assert screen.last_graded is not None
 
 
-async def test_resume_answers_a_reply_left_waiting(library: Any, grader: Any, store: Any) -> None:
+async def test_resume_answers_a_reply_left_waiting(
+    library: Any, fake_grader: Any, store: Any
+) -> None:
     from trainer.customer import make_backend
     from trainer.engine.session import Session
 
     scenario = library.get("retail-laptop-repair")
-    old = Session.start(scenario, TRAINEE, store, grader, make_backend("scripted"), seed=3)
+    old = Session.start(scenario, TRAINEE, store, fake_grader, make_backend("scripted"), seed=3)
     old.grade(GOOD_REPLY)  # the app died before the customer answered
-    app = make_app(library, grader, store, scenario_id=scenario.id, resume_id=old.id)
+    app = make_app(library, fake_grader, store, scenario_id=scenario.id, resume_id=old.id)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await session_ready(pilot)
         await wait_for(pilot, lambda: not screen.busy)
@@ -229,10 +239,10 @@ async def test_resume_answers_a_reply_left_waiting(library: Any, grader: Any, st
         assert lines(screen, "customer")[-1] == screen.session.turns[-1].text
 
 
-async def test_help_and_theme_keys(library: Any, grader: Any, store: Any) -> None:
+async def test_help_and_theme_keys(library: Any, fake_grader: Any, store: Any) -> None:
     from trainer.config import load_settings
 
-    app = make_app(library, grader, store, scenario_id="retail-laptop-repair")
+    app = make_app(library, fake_grader, store, scenario_id="retail-laptop-repair")
     async with app.run_test(size=(80, 24)) as pilot:
         await session_ready(pilot)
         await pilot.press("f1")
@@ -250,10 +260,10 @@ async def test_help_and_theme_keys(library: Any, grader: Any, store: Any) -> Non
 
 
 async def test_context_panel_grows_with_revealed_facts(
-    library: Any, grader: Any, store: Any
+    library: Any, fake_grader: Any, store: Any
 ) -> None:
     """Facts revealed later must be on screen, not below the panel's first height."""
-    app = make_app(library, grader, store, scenario_id="retail-laptop-repair")
+    app = make_app(library, fake_grader, store, scenario_id="retail-laptop-repair")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await session_ready(pilot)
         panel = screen.query_one(ContextPanel)
@@ -270,9 +280,9 @@ async def test_context_panel_grows_with_revealed_facts(
 
 
 async def test_conversation_keeps_the_newest_line_in_view(
-    library: Any, grader: Any, store: Any
+    library: Any, fake_grader: Any, store: Any
 ) -> None:
-    app = make_app(library, grader, store, scenario_id="retail-laptop-repair")
+    app = make_app(library, fake_grader, store, scenario_id="retail-laptop-repair")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await session_ready(pilot)
         log = screen.query_one(ConversationLog)
@@ -301,10 +311,12 @@ async def test_conversation_keeps_the_newest_line_in_view(
         assert log.following
 
 
-async def test_pasted_control_characters_are_dropped(library: Any, grader: Any, store: Any) -> None:
+async def test_pasted_control_characters_are_dropped(
+    library: Any, fake_grader: Any, store: Any
+) -> None:
     from textual import events
 
-    app = make_app(library, grader, store, scenario_id="retail-laptop-repair")
+    app = make_app(library, fake_grader, store, scenario_id="retail-laptop-repair")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await session_ready(pilot)
         box = screen.query_one(ReplyBox)
@@ -333,10 +345,10 @@ class FlakyCustomer(ScriptedCustomer):
 
 
 async def test_enter_asks_again_when_the_customer_could_not_answer(
-    library: Any, grader: Any, store: Any
+    library: Any, fake_grader: Any, store: Any
 ) -> None:
     app = make_app(
-        library, grader, store, customer=FlakyCustomer(), scenario_id="retail-laptop-repair"
+        library, fake_grader, store, customer=FlakyCustomer(), scenario_id="retail-laptop-repair"
     )
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await session_ready(pilot)
