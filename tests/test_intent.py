@@ -118,6 +118,23 @@ def test_the_fallback_reacts_answers_and_carries_on(scenario: Any) -> None:
     assert "know" in scripted_text(_ctx(scenario), unknown).lower()
 
 
+def test_a_reaction_and_the_stage_line_take_in_the_reply_once(scenario: Any) -> None:
+    then = "Okay. I appreciate that. So what can you actually do before Friday?"
+    thanked = scenario.model_copy(update={"reactions": {"offer": ["Thank you, really."]}})
+    text = scripted_text(_ctx(thanked), LineIntent(react="offer", then=then))
+    assert text == "Thank you, really. So what can you actually do before Friday?"
+    # The same sentence in the reaction and the stage line is said once.
+    echo = scenario.model_copy(update={"reactions": {"offer": ["I appreciate that."]}})
+    text = scripted_text(_ctx(echo), LineIntent(react="offer", then="Fine. No. I appreciate that."))
+    assert text == "I appreciate that. No."
+    # A stage line that is only an acknowledgement still speaks; "No." is not "Not now."
+    alone = scenario.model_copy(update={"reactions": {"blame": ["Not now."]}})
+    assert scripted_text(_ctx(alone), LineIntent(react="blame", then="No.")) == "Not now. No."
+    assert scripted_text(_ctx(scenario), LineIntent(react="none", then="Okay. Go on.")) == (
+        "Okay. Go on."
+    )
+
+
 def test_a_scenario_can_write_its_own_reactions(scenario: Any) -> None:
     own = scenario.model_copy(update={"reactions": {"blame": ["Don't you dare, Kev."]}})
     text = scripted_text(_ctx(own), LineIntent(react="blame", then="Fix it."))

@@ -58,8 +58,31 @@ def _pick(lines: Sequence[str], ctx: CustomerContext, salt: str, avoid: str = ""
 
 
 def _same(a: str, b: str) -> bool:
-    norm = lambda s: re.sub(r"\W+", " ", s.lower()).strip()  # noqa: E731
-    return norm(a) == norm(b) or norm(a) in norm(b) or norm(b) in norm(a)
+    # Whole words only: "No." is not the same as "Not now."
+    norm = lambda s: " " + re.sub(r"\W+", " ", s.lower()).strip() + " "  # noqa: E731
+    return norm(a) in norm(b) or norm(b) in norm(a)
+
+
+# A stage line often opens by taking in what was said ("Okay. I appreciate that. So what...").
+# After a reaction has done that, the opener says it a second time: "That's more like it.
+# Thank you. Okay. I appreciate that." reads like two scripts glued together.
+_ACK_OPENER = re.compile(
+    r"^\s*(okay|ok|alright|all right|fine|thank you|thanks|i appreciate (that|it)|that helps)\b"
+    r"[^.!?]{0,12}[.!?]+\s*",
+    re.IGNORECASE,
+)
+
+
+def _without_ack_openers(line: str) -> str:
+    """`line` without its leading acknowledgement sentences; the line itself if that is all."""
+    rest = line
+    while (m := _ACK_OPENER.match(rest)) and rest[m.end() :].strip():
+        rest = rest[m.end() :]
+    return rest.strip() or line
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
 
 
 def scripted_parts(ctx: CustomerContext, intent: LineIntent) -> list[str]:
@@ -83,8 +106,13 @@ def scripted_parts(ctx: CustomerContext, intent: LineIntent) -> list[str]:
     then_says_it = bool(intent.answer_fact) and intent.answer_fact in facts_in(
         intent.then, ctx.scenario.facts
     )
-    if intent.then and not then_says_it and not any(_same(intent.then, p) for p in parts):
-        parts.append(intent.then)
+    then = _without_ack_openers(intent.then) if parts else intent.then
+    if then and not then_says_it:
+        # Sentence by sentence: a reaction that is one of the stage line's sentences is said once.
+        said = [x for p in parts for x in _sentences(p)]
+        kept = [x for x in _sentences(then) if not any(_same(x, y) for y in said)]
+        if kept:
+            parts.append(" ".join(kept))
     return parts
 
 
