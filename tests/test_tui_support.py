@@ -95,7 +95,11 @@ def quiet_cursors(app: Any) -> None:
     from textual.widgets import Input, TextArea
 
     for screen in app.screen_stack:
-        for widget in screen.query(TextArea):
+        for widget in [*screen.query(TextArea), *screen.query(Input)]:
             widget.cursor_blink = False
-        for widget in screen.query(Input):
-            widget.cursor_blink = False
+            if isinstance(widget, TextArea):
+                # TextArea caches a line drawn in the blink's "off" phase under the same key
+                # that blink-off uses, so the frame would keep whichever phase a busy machine
+                # happened to catch. Drop the cache; the line is drawn again with the cursor.
+                widget._line_cache.clear()
+            widget.refresh()
