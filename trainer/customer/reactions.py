@@ -109,8 +109,8 @@ def scripted_parts(ctx: CustomerContext, intent: LineIntent) -> list[str]:
     then = _without_ack_openers(intent.then) if parts else intent.then
     if then and not then_says_it:
         # Sentence by sentence: a reaction that is one of the stage line's sentences is said once.
-        said = [x for p in parts for x in _sentences(p)]
-        kept = [x for x in _sentences(then) if not any(_same(x, y) for y in said)]
+        spoken = [x for p in parts for x in _sentences(p)]
+        kept = [x for x in _sentences(then) if not any(_same(x, y) for y in spoken)]
         if kept:
             parts.append(" ".join(kept))
     return parts
