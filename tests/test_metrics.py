@@ -67,7 +67,7 @@ def test_a_dimension_the_stage_does_not_expect_is_left_out(
 
 
 def test_turns_from_before_expects_count_all_four(sqlite_url: str) -> None:
-    from trainer.store import expected_scores
+    from trainer.scoring import expected_scores
 
     scores = dict.fromkeys(DIMENSIONS, 50)
     old = TurnRow(session_id="s", idx=1, role="employee", text="x", scores=scores)

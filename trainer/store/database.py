@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from trainer.scoring import averages
 from trainer.store import schema as S
 from trainer.store.assignments import AssignmentsMixin
 from trainer.store.base import _chunks, _day
@@ -31,7 +32,6 @@ __all__ = [
     "Store",
     "StoreError",
     "TurnRow",
-    "expected_scores",
     "new_session_id",
     "open_store",
 ]
@@ -44,7 +44,6 @@ from trainer.store.rows import (
     TurnRow,
     _session,
     _turn,
-    expected_scores,
     new_session_id,
     utcnow,
 )
@@ -260,17 +259,6 @@ class Store(NotesMixin, TeamMixin, AssignmentsMixin):
         with self._read() as conn:
             found = conn.execute(select(S.sessions).order_by(S.sessions.c.started))
             return [_session(r) for r in found]
-
-
-def averages(score_rows: list[dict[str, int]]) -> dict[str, float | None]:
-    """Mean per dimension over graded replies (None where nothing was graded)."""
-    from trainer.types import DIMENSIONS
-
-    out: dict[str, float | None] = {}
-    for dim in DIMENSIONS:
-        values = [s[dim] for s in score_rows if dim in s]
-        out[dim] = round(sum(values) / len(values), 1) if values else None
-    return out
 
 
 def open_store(url: str | None = None) -> Store:

@@ -125,14 +125,6 @@ def _assignment(row: Any) -> AssignmentRow:
     return AssignmentRow.model_validate(data)
 
 
-def expected_scores(turn: TurnRow) -> dict[str, int]:
-    """The scores that count in averages: only the dimensions the turn's stage expected."""
-    scores = turn.scores or {}
-    if turn.expects is None:
-        return dict(scores)
-    return {d: v for d, v in scores.items() if d in turn.expects}
-
-
 def _session(row: Any) -> SessionRow:
     data = dict(row._mapping)
     data["started"] = _utc(data["started"])
