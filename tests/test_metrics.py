@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from trainer.cli import main
+from trainer.report.sessions import scored_sessions
 from trainer.store import Store, TurnRow, open_store
 from trainer.store.outcomes import outcome_status
 from trainer.types import DIMENSIONS
@@ -61,7 +62,7 @@ def test_a_dimension_the_stage_does_not_expect_is_left_out(
     report = session_report(store, session.id, scenario)
     assert report.averages["apology"] is None
     assert report.averages["listening"] == reply.scores["listening"]
-    (summary,) = store.list_sessions()
+    (summary,) = scored_sessions(store)
     assert summary.averages["apology"] is None
     store.close()
 

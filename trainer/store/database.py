@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from trainer.scoring import averages
 from trainer.store import schema as S
 from trainer.store.assignments import AssignmentsMixin
 from trainer.store.base import _chunks, _day
@@ -126,7 +125,8 @@ class Store(NotesMixin, TeamMixin, AssignmentsMixin):
         until: datetime | date | None = None,
         match: bool = False,
     ) -> list[SessionSummary]:
-        """Sessions newest first, with non-retracted turn counts and per-dimension averages.
+        """Sessions newest first, with non-retracted turn counts (report/sessions.py adds
+        the averages).
 
         `trainee` and `scenario` are exact unless `match` is set, when they are read filters
         matched by whole words without case (store/filters.py). `until` is exclusive.
@@ -154,7 +154,6 @@ class Store(NotesMixin, TeamMixin, AssignmentsMixin):
             rows = [_session(r) for r in conn.execute(query)]
             ids = [r.id for r in rows]
             counts: dict[str, int] = {}
-            scores: dict[str, list[dict[str, int]]] = {}
             for chunk in _chunks(ids, 500):
                 counted = conn.execute(
                     select(S.turns.c.session_id, func.count())
@@ -162,24 +161,7 @@ class Store(NotesMixin, TeamMixin, AssignmentsMixin):
                     .group_by(S.turns.c.session_id)
                 )
                 counts.update({sid: n for sid, n in counted})
-                graded = conn.execute(
-                    select(S.turns.c.session_id, S.turns.c.scores, S.turns.c.expects).where(
-                        S.turns.c.session_id.in_(chunk),
-                        live,
-                        S.turns.c.role == "employee",
-                    )
-                )
-                for sid, sc, expects in graded:
-                    if sc:
-                        scores.setdefault(sid, []).append(
-                            {d: v for d, v in sc.items() if expects is None or d in expects}
-                        )
-        return [
-            SessionSummary(
-                **r.model_dump(), turns=counts.get(r.id, 0), averages=averages(scores.get(r.id, []))
-            )
-            for r in rows
-        ]
+        return [SessionSummary(**r.model_dump(), turns=counts.get(r.id, 0)) for r in rows]
 
     def _distinct(self, column: Any) -> list[str]:
         with self._read() as conn:

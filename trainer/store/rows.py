@@ -49,10 +49,9 @@ class SessionRow(BaseModel):
 
 
 class SessionSummary(SessionRow):
-    """A session with its size and average scores, for lists."""
+    """A session with its size, for lists (report/sessions.py adds the average scores)."""
 
     turns: int = 0
-    averages: dict[str, float | None] = Field(default_factory=dict)
 
 
 class TurnRow(BaseModel):
