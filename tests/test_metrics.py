@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from trainer.cli import main
+from trainer.report.sessions import scored_sessions
 from trainer.store import Store, TurnRow, open_store
 from trainer.store.outcomes import outcome_status
 from trainer.types import DIMENSIONS
@@ -61,13 +62,13 @@ def test_a_dimension_the_stage_does_not_expect_is_left_out(
     report = session_report(store, session.id, scenario)
     assert report.averages["apology"] is None
     assert report.averages["listening"] == reply.scores["listening"]
-    (summary,) = store.list_sessions()
+    (summary,) = scored_sessions(store)
     assert summary.averages["apology"] is None
     store.close()
 
 
 def test_turns_from_before_expects_count_all_four(sqlite_url: str) -> None:
-    from trainer.store import expected_scores
+    from trainer.scoring import expected_scores
 
     scores = dict.fromkeys(DIMENSIONS, 50)
     old = TurnRow(session_id="s", idx=1, role="employee", text="x", scores=scores)

@@ -12,6 +12,7 @@ from tests.test_session import GOOD
 from tests.test_store import SCORES, fill
 from trainer import cli
 from trainer.engine.session import Session
+from trainer.report.sessions import scored_sessions
 from trainer.store import NoteRow, open_store
 from trainer.store.migrations import MIGRATIONS
 
@@ -25,7 +26,7 @@ def test_round_trip(pg_url: str, scenario: Any) -> None:
     assert turns[0].created.utcoffset() is not None
     store.add_note(NoteRow(session_id=sid, turn_idx=1, author="lead", text="Nice"))
     store.retract_turns(sid, 3)
-    summary = store.list_sessions(trainee="ann")[0]
+    summary = scored_sessions(store, trainee="ann")[0]
     assert summary.turns == 3 and summary.averages["listening"] == 80.0
     assert store.latest_incomplete("ann", scenario.id).id == sid  # type: ignore[union-attr]
     store.close()

@@ -14,6 +14,7 @@ from test_tui_support import (  # noqa: F401  (fixtures are used by name)
 from textual import events
 from textual.widgets import DataTable, Input, OptionList, Select
 
+from trainer.report.sessions import scored_sessions
 from trainer.tui.practice.home import TABLE_HEADERS
 
 
@@ -175,7 +176,7 @@ async def test_recent_sessions_and_coach_notes(library: Any, fake_grader: Any, s
         row = [str(c) for c in table.get_row_at(0)]
         # At 120 columns the whole title fits beside the outcome and the scores.
         assert row[1] == "The laptop that came back broken" and row[2] == "ended early"
-        averages = store.list_sessions(trainee=TRAINEE)[0].averages
+        averages = scored_sessions(store, trainee=TRAINEE)[0].averages
         assert row[3] == str(round(averages["listening"]))
         notes = str(app.screen.query_one("#notes-box").render())
         assert "Coach Kim" in notes and "Great use of her name." in notes

@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer.commands import common
 from trainer.commands.common import UserError
-from trainer.store import SessionSummary, Store
+from trainer.store import Store
 from trainer.store.outcomes import outcome_status
+
+if TYPE_CHECKING:
+    from trainer.report.sessions import ScoredSession
 
 
 def iso_utc(value: datetime | None) -> str | None:
@@ -20,7 +23,7 @@ def iso_utc(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def summary_json(row: SessionSummary) -> dict[str, Any]:
+def summary_json(row: ScoredSession) -> dict[str, Any]:
     """The contract's list item, plus title, ended, averages and seed."""
     return {
         "session_id": row.id,
@@ -37,7 +40,7 @@ def summary_json(row: SessionSummary) -> dict[str, Any]:
     }
 
 
-def _print_table(rows: list[SessionSummary], filtered: bool) -> None:
+def _print_table(rows: list[ScoredSession], filtered: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -85,7 +88,9 @@ def _print_table(rows: list[SessionSummary], filtered: bool) -> None:
 
 
 def _list(args: argparse.Namespace, store: Store) -> int:
-    rows = store.list_sessions(trainee=args.trainee, scenario=args.scenario, match=True)
+    from trainer.report.sessions import scored_sessions
+
+    rows = scored_sessions(store, trainee=args.trainee, scenario=args.scenario, match=True)
     if args.json:
         print(json.dumps([summary_json(r) for r in rows], ensure_ascii=False, indent=2))
     else:

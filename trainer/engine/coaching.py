@@ -11,7 +11,8 @@ from trainer.engine.history import HintUse, Retry, hints, retries
 from trainer.engine.rewrite import Rewrite, improve
 from trainer.engine.said import Known, context_of
 from trainer.scenarios import Fact, Scenario, Stage
-from trainer.store import TurnRow, averages, expected_scores
+from trainer.scoring import averages, expected_scores
+from trainer.store import TurnRow
 from trainer.types import DIMENSIONS
 
 _NEEDS = {

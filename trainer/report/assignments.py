@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, Field
 
 from trainer.errors import TrainerError
-from trainer.store import AssignmentRow, SessionSummary, Store
+from trainer.report.sessions import ScoredSession, scored_sessions
+from trainer.store import AssignmentRow, Store
 from trainer.store.filters import words_match
 from trainer.store.outcomes import ENDED_EARLY, outcome_status
 
@@ -53,7 +54,7 @@ def _utc(moment: datetime) -> datetime:
 
 
 def progress_of(
-    assignment: AssignmentRow, sessions: Sequence[SessionSummary], now: datetime | None = None
+    assignment: AssignmentRow, sessions: Sequence[ScoredSession], now: datetime | None = None
 ) -> AssignmentProgress:
     """Where one assignment stands, from the trainee's sessions (any order)."""
     now = now or datetime.now(UTC)
@@ -88,12 +89,12 @@ def progress_of(
 
 
 def progress(
-    store: Store, trainee: str | None = None, sessions: Sequence[SessionSummary] | None = None
+    store: Store, trainee: str | None = None, sessions: Sequence[ScoredSession] | None = None
 ) -> list[AssignmentProgress]:
     """Every assignment (of one exact trainee, if given) with its status and attempts."""
     wanted = store.assignments(trainee=trainee)
     if sessions is None:
-        sessions = store.list_sessions(trainee=trainee) if trainee else store.list_sessions()
+        sessions = scored_sessions(store, trainee=trainee)
     return [progress_of(a, sessions) for a in wanted]
 
 

@@ -12,7 +12,8 @@ from trainer.engine.coaching import Moment, may_be_best
 from trainer.engine.coaching import build_debrief as engine_debrief
 from trainer.engine.replay import replay
 from trainer.errors import TrainerError
-from trainer.store import NoteRow, SessionRow, TurnRow, expected_scores
+from trainer.scoring import expected_scores
+from trainer.store import NoteRow, SessionRow, TurnRow
 from trainer.store.outcomes import outcome_status
 from trainer.types import DIMENSIONS
 

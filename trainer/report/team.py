@@ -20,7 +20,8 @@ from pydantic import BaseModel, Field
 from trainer.report import status
 from trainer.report.assignments import AssignmentProgress, progress
 from trainer.report.trends import Trend, trend
-from trainer.store import SessionSummary, Store, TurnRow, expected_scores
+from trainer.scoring import expected_scores
+from trainer.store import SessionSummary, Store, TurnRow
 from trainer.store.filters import words_match
 from trainer.types import DIMENSIONS
 

@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from pydantic import BaseModel, Field
 
-from trainer.store import SessionSummary, TurnRow, expected_scores
+from trainer.scoring import expected_scores
+from trainer.store import SessionSummary, TurnRow
 from trainer.types import DIMENSIONS
 
 

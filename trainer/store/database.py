@@ -31,7 +31,6 @@ __all__ = [
     "Store",
     "StoreError",
     "TurnRow",
-    "expected_scores",
     "new_session_id",
     "open_store",
 ]
@@ -44,7 +43,6 @@ from trainer.store.rows import (
     TurnRow,
     _session,
     _turn,
-    expected_scores,
     new_session_id,
     utcnow,
 )
@@ -127,7 +125,8 @@ class Store(NotesMixin, TeamMixin, AssignmentsMixin):
         until: datetime | date | None = None,
         match: bool = False,
     ) -> list[SessionSummary]:
-        """Sessions newest first, with non-retracted turn counts and per-dimension averages.
+        """Sessions newest first, with non-retracted turn counts (report/sessions.py adds
+        the averages).
 
         `trainee` and `scenario` are exact unless `match` is set, when they are read filters
         matched by whole words without case (store/filters.py). `until` is exclusive.
@@ -155,7 +154,6 @@ class Store(NotesMixin, TeamMixin, AssignmentsMixin):
             rows = [_session(r) for r in conn.execute(query)]
             ids = [r.id for r in rows]
             counts: dict[str, int] = {}
-            scores: dict[str, list[dict[str, int]]] = {}
             for chunk in _chunks(ids, 500):
                 counted = conn.execute(
                     select(S.turns.c.session_id, func.count())
@@ -163,24 +161,7 @@ class Store(NotesMixin, TeamMixin, AssignmentsMixin):
                     .group_by(S.turns.c.session_id)
                 )
                 counts.update({sid: n for sid, n in counted})
-                graded = conn.execute(
-                    select(S.turns.c.session_id, S.turns.c.scores, S.turns.c.expects).where(
-                        S.turns.c.session_id.in_(chunk),
-                        live,
-                        S.turns.c.role == "employee",
-                    )
-                )
-                for sid, sc, expects in graded:
-                    if sc:
-                        scores.setdefault(sid, []).append(
-                            {d: v for d, v in sc.items() if expects is None or d in expects}
-                        )
-        return [
-            SessionSummary(
-                **r.model_dump(), turns=counts.get(r.id, 0), averages=averages(scores.get(r.id, []))
-            )
-            for r in rows
-        ]
+        return [SessionSummary(**r.model_dump(), turns=counts.get(r.id, 0)) for r in rows]
 
     def _distinct(self, column: Any) -> list[str]:
         with self._read() as conn:
@@ -260,17 +241,6 @@ class Store(NotesMixin, TeamMixin, AssignmentsMixin):
         with self._read() as conn:
             found = conn.execute(select(S.sessions).order_by(S.sessions.c.started))
             return [_session(r) for r in found]
-
-
-def averages(score_rows: list[dict[str, int]]) -> dict[str, float | None]:
-    """Mean per dimension over graded replies (None where nothing was graded)."""
-    from trainer.types import DIMENSIONS
-
-    out: dict[str, float | None] = {}
-    for dim in DIMENSIONS:
-        values = [s[dim] for s in score_rows if dim in s]
-        out[dim] = round(sum(values) / len(values), 1) if values else None
-    return out
 
 
 def open_store(url: str | None = None) -> Store:

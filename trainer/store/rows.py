@@ -49,10 +49,9 @@ class SessionRow(BaseModel):
 
 
 class SessionSummary(SessionRow):
-    """A session with its size and average scores, for lists."""
+    """A session with its size, for lists (report/sessions.py adds the average scores)."""
 
     turns: int = 0
-    averages: dict[str, float | None] = Field(default_factory=dict)
 
 
 class TurnRow(BaseModel):
@@ -123,14 +122,6 @@ def _assignment(row: Any) -> AssignmentRow:
     data["due"] = _utc(data["due"])
     data["assigned"] = _utc(data["assigned"])
     return AssignmentRow.model_validate(data)
-
-
-def expected_scores(turn: TurnRow) -> dict[str, int]:
-    """The scores that count in averages: only the dimensions the turn's stage expected."""
-    scores = turn.scores or {}
-    if turn.expects is None:
-        return dict(scores)
-    return {d: v for d, v in scores.items() if d in turn.expects}
 
 
 def _session(row: Any) -> SessionRow:

@@ -13,7 +13,8 @@ from textual.message import Message
 if TYPE_CHECKING:
     from trainer.engine.session import Session
     from trainer.report.assignments import AssignmentProgress
-    from trainer.store import NoteRow, SessionRow, SessionSummary, TurnRow
+    from trainer.report.sessions import ScoredSession
+    from trainer.store import NoteRow, SessionRow, TurnRow
 
 
 @dataclass
@@ -34,7 +35,7 @@ class HomeData(Message):
     """The trainee's recent sessions, unseen coach notes and latest unfinished session."""
 
     trainee: str
-    recent: list[SessionSummary]
+    recent: list[ScoredSession]
     notes: list[NoteRow]
     incomplete: SessionRow | None
     assignments: list[AssignmentProgress] = field(default_factory=list)

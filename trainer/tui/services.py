@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     from trainer.customer.base import CustomerBackend
     from trainer.engine.session import Session
     from trainer.report.assignments import AssignmentProgress
+    from trainer.report.sessions import ScoredSession
     from trainer.scenarios import Scenario
-    from trainer.store import NoteRow, SessionRow, SessionSummary, Store, TurnRow
+    from trainer.store import NoteRow, SessionRow, Store, TurnRow
     from trainer.types import Grader
 
 Progress = Callable[[str, float | None], None]
@@ -183,10 +184,14 @@ class Services:
         """Committed, non-retracted turns of a session."""
         return self.store().turns(session_id)
 
-    def home(self, trainee: str) -> tuple[list[SessionSummary], list[NoteRow], SessionRow | None]:
+    def home(self, trainee: str) -> tuple[list[ScoredSession], list[NoteRow], SessionRow | None]:
         """Recent sessions (newest first), unseen coach notes and the latest unfinished session."""
+        from trainer.report.sessions import scored_sessions
+
         store = self.store()
-        recent = sorted(store.list_sessions(trainee=trainee), key=lambda s: s.started, reverse=True)
+        recent = sorted(
+            scored_sessions(store, trainee=trainee), key=lambda s: s.started, reverse=True
+        )
         cards = store.note_cards(trainee, unseen_only=False)
         # Unseen notes, then the latest read ones: marking a note read must not make it vanish.
         unseen = [c for c in cards if not c.seen]

@@ -24,8 +24,9 @@ from trainer.tui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
     from trainer.report.assignments import AssignmentProgress
+    from trainer.report.sessions import ScoredSession
     from trainer.scenarios import Scenario
-    from trainer.store import NoteRow, SessionRow, SessionSummary
+    from trainer.store import NoteRow, SessionRow
     from trainer.tui.app import TrainerApp
 
 TABLE_HEADERS = {
@@ -124,7 +125,7 @@ class HomeScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._recent: list[SessionSummary] = []
+        self._recent: list[ScoredSession] = []
 
     def compose(self) -> ComposeResult:
         library = self.app.library

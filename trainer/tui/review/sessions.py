@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from trainer.report import status
-from trainer.store import SessionSummary
+from trainer.report.sessions import ScoredSession
 from trainer.tui.review.filters import FilterBar, SessionFilter
 from trainer.tui.review.turn import SHORT
 from trainer.types import DIMENSIONS
@@ -37,7 +37,7 @@ WIDE = 110
 class SessionsLoaded(Message):
     """The worker fetched every session summary."""
 
-    sessions: list[SessionSummary]
+    sessions: list[ScoredSession]
 
 
 @dataclass
@@ -51,7 +51,7 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def sort_value(s: SessionSummary, column: str) -> Any:
+def sort_value(s: ScoredSession, column: str) -> Any:
     """What a column sorts by (missing averages sort below every real score)."""
     if column in DIMENSIONS:
         v = s.averages.get(column)
@@ -89,7 +89,7 @@ class SessionsScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.sessions: list[SessionSummary] = []
+        self.sessions: list[ScoredSession] = []
 
     @property
     def review(self) -> ReviewApp:
@@ -107,10 +107,11 @@ class SessionsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="sessions")
     def load(self) -> None:
+        from trainer.report.sessions import scored_sessions
         from trainer.store import StoreError
 
         try:
-            self.post_message(SessionsLoaded(self.review.store.list_sessions()))
+            self.post_message(SessionsLoaded(scored_sessions(self.review.store)))
         except StoreError as exc:
             self.post_message(LoadError(str(exc)))
 
@@ -137,7 +138,7 @@ class SessionsScreen(Screen[None]):
     def watch_sort_reverse(self) -> None:
         self.refill()
 
-    def shown_sessions(self) -> list[SessionSummary]:
+    def shown_sessions(self) -> list[ScoredSession]:
         """The sessions passing the filter, in the chosen order."""
         shown = [s for s in self.sessions if self.row_filter.matches(s)]
         return sorted(
