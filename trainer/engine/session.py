@@ -6,8 +6,8 @@ and end check (trainer.engine.rules) -> commit the employee turn -> the customer
 
 Here is the flow (start, resume, submit, undo, hint, debrief); what the grader is handed is in
 trainer.engine.grading, what the customer is handed in trainer.engine.customer_context, the
-rows committed in trainer.engine.turn_rows and the rebuild on resume and undo in
-trainer.engine.replay.
+rows committed in trainer.engine.turn_rows, the rebuild on resume and undo in
+trainer.engine.replay, and what the UI reads in trainer.engine.session_view.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from trainer.customer.base import CustomerBackend, OnChunk
 from trainer.engine.coaching import Debrief, build_debrief, build_hint
 from trainer.engine.customer_context import answer_intent, customer_context
 from trainer.engine.grading import grade_request, warm
-from trainer.engine.heard import heard_quotes
 from trainer.engine.mood import MoodStep, next_mood
 from trainer.engine.replay import replay
 from trainer.engine.rules import State, check_reply
+from trainer.engine.session_view import SessionView
 from trainer.engine.turn_rows import answer_row, opening_row, reply_row
 from trainer.errors import TrainerError
-from trainer.scenarios import Fact, Scenario, Stage
+from trainer.scenarios import Scenario
 from trainer.store import SessionRow, Store, TurnRow, utcnow
 from trainer.types import Grader
 
@@ -49,7 +49,7 @@ class Exchange:
     stage_changed: bool
 
 
-class Session:
+class Session(SessionView):
     """A live practice session; every turn is committed to the store as it happens."""
 
     def __init__(
@@ -134,91 +134,6 @@ class Session:
         self._next_idx += 1
         self._turns.append(saved)
         return saved
-
-    # --- what the UI reads -----------------------------------------------------------------
-
-    @property
-    def id(self) -> str:
-        return self.row.id
-
-    @property
-    def state(self) -> State:
-        """Where the conversation stands (read it; only the session moves it)."""
-        return self._state
-
-    @property
-    def trainee(self) -> str:
-        return self.row.trainee
-
-    @property
-    def mood(self) -> int:
-        return self._state.mood
-
-    @property
-    def stage(self) -> Stage:
-        return self._state.stage(self.scenario)
-
-    @property
-    def revealed_facts(self) -> list[Fact]:
-        """What the customer has said so far: all the trainee can know, hints and grading
-        included (a fact its stage allows but nobody said is not known)."""
-        return self._state.said_facts(self.scenario)
-
-    @property
-    def heard(self) -> list[str]:
-        """What the customer has told the trainee, in the sentences that said it."""
-        return heard_quotes(self.scenario, self._turns)
-
-    @property
-    def facts_to_ask_about(self) -> list[Fact]:
-        """Gated facts the customer never gave: what the trainee could have learned by asking
-        (or by earning their trust), for the debrief."""
-        said = set(self._state.said)
-        return [f for f in self.scenario.facts if f.gated and f.id not in said]
-
-    @property
-    def open_facts(self) -> list[Fact]:
-        """Facts the customer would give if asked now (their stage has come)."""
-        return self._state.revealed_facts(self.scenario)
-
-    @property
-    def turns(self) -> list[TurnRow]:
-        """Committed, non-retracted turns, oldest first (the opening line included)."""
-        return list(self._turns)
-
-    @property
-    def opening(self) -> TurnRow:
-        return self._turns[0]
-
-    @property
-    def outcome(self) -> str | None:
-        """resolved / walked_out / out_of_turns once decided, else None."""
-        return self.row.outcome or self._state.outcome
-
-    @property
-    def finished(self) -> bool:
-        """True once the session has ended (decided and closed, or stopped early)."""
-        return self.row.ended is not None
-
-    @property
-    def awaiting_customer(self) -> bool:
-        """A graded reply waits for the customer's answer (call respond())."""
-        return self._pending is not None and not self.finished
-
-    @property
-    def turns_left(self) -> int:
-        return max(0, self.scenario.ending.max_turns - self._state.replies)
-
-    @property
-    def replies(self) -> int:
-        """Employee replies so far (non-retracted)."""
-        return self._state.replies
-
-    @property
-    def mood_path(self) -> list[int]:
-        """The mood at the start and after each employee reply."""
-        start = [self.scenario.customer.mood]
-        return start + [t.mood for t in self._turns if t.role == "employee" and t.mood is not None]
 
     # --- one exchange ----------------------------------------------------------------------
 
