@@ -1,13 +1,32 @@
-"""What the engine hands the grader: the facts a reply is scored against, and the texts to
-encode ahead of time so grading a reply encodes only the reply."""
+"""What the engine hands the grader: the request for one reply (the conversation, the facts it
+is scored against, the stage's model replies), and the texts to encode ahead of time so
+grading a reply encodes only the reply."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from trainer.scenarios import Fact, Scenario
+from trainer.scenarios import Fact, Scenario, Stage
 from trainer.store import TurnRow
-from trainer.types import FactRef, Grader
+from trainer.types import FactRef, Grader, GradeRequest, Turn
+
+
+def grade_request(
+    scenario: Scenario,
+    reply: str,
+    turns: Sequence[TurnRow],
+    open_facts: Sequence[Fact],
+    stage: Stage,
+) -> GradeRequest:
+    """`reply` after the committed `turns`, scored against the open facts and the stage's
+    model replies."""
+    return GradeRequest(
+        reply=reply,
+        history=[Turn(t.role, t.text) for t in turns],
+        customer_name=scenario.customer.name,
+        facts=fact_refs(open_facts),
+        strong_replies=list(stage.strong_replies),
+    )
 
 
 def fact_refs(open_facts: Sequence[Fact]) -> list[FactRef]:

@@ -2,9 +2,10 @@
 
 Which parts are missing comes from the grader's scores and signals on that reply; what goes
 in them comes only from what the customer had said by then (`said.Known`) and from the
-scenario's own model replies (its apologies and offers). A clause that would tell the
-customer something they never said is left out, and a reply part the scenario cannot fill
-without one becomes a marked gap for the trainee to fill, never an invented detail.
+scenario's own model replies (its feelings, apologies and offers, picked in
+`model_clauses.py`). A clause that would tell the customer something they never said is left
+out, and a reply part the scenario cannot fill without one becomes a marked gap for the
+trainee to fill, never an invented detail.
 """
 
 from __future__ import annotations
@@ -12,28 +13,29 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
 from trainer.customer.reactions import facts_in, keyword_in
+from trainer.engine.model_clauses import (
+    apology,
+    feeling_clause,
+    harmful,
+    is_offer,
+    offer,
+    stages_from,
+)
 from trainer.engine.said import Context, Known, fold, said_back
 from trainer.grader import moves
 from trainer.grader.banks import load_banks
-from trainer.grader.text import clauses
-from trainer.scenarios import Fact, Scenario, Stage
+from trainer.scenarios import Fact, Scenario
 from trainer.types import LEVEL_STRONG
+
+__all__ = ["GAP_FEELING", "GAP_OFFER", "Piece", "Rewrite", "harmful", "improve", "is_offer"]
 
 MAX_SAID_BACK = 3
 """Specifics said back in one reply: more than three reads as reciting the file back."""
-MAX_CLAUSE_WORDS = 18
-"""A feeling or apology taken from a model reply longer than this carries its own story."""
-HARMFUL_MOVES = ("doubt", "belittle", "policy", "hostile", "injection")
-"""Moves whose sentences are dropped from the trainee's words (grader/moves.py)."""
-HARMFUL_BANKS = ("blame", "dismissive", "sarcasm", "non_apology")
-"""Phrase banks whose sentences are dropped: blame, brush-offs, sarcasm, 'sorry you feel'."""
 
 GAP_OFFER = "[say what you will do to fix it, and by when]"
 GAP_FEELING = "That must be really hard."
-APOLOGY = "I'm really sorry about this, and I want to put it right."
 
 
 @dataclass(frozen=True)
@@ -80,15 +82,6 @@ def _join(texts: Sequence[str]) -> str:
 # --- reading the trainee's reply ---------------------------------------------------------------
 
 
-def harmful(sentence: str) -> bool:
-    """Blame, doubt, talking down, hiding behind policy, a brush-off or a non-apology."""
-    if any(moves.find(name, sentence) for name in HARMFUL_MOVES):
-        return True
-    low = sentence.lower().replace("\u2019", "'")
-    banks = load_banks()
-    return any(banks[name].find(low) for name in HARMFUL_BANKS)
-
-
 def _formulaic(sentence: str) -> bool:
     """'Sorry for any inconvenience': replaced when a real apology is added."""
     low = sentence.lower().replace("\u2019", "'")
@@ -101,134 +94,6 @@ def _named(text: str, scenario: Scenario) -> bool:
     low = fold(text)
     parts = [fold(p) for p in scenario.customer.name.split()]
     return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", low) for p in parts)
-
-
-# --- what the scenario can lend ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _OfferRules:
-    commitments: list[re.Pattern[str]]
-    done: list[re.Pattern[str]]
-    action: re.Pattern[str]
-    spoilers: list[re.Pattern[str]]
-    stale: list[re.Pattern[str]]
-
-
-@cache
-def _offer_rules() -> _OfferRules:
-    extra = load_banks()["repair"].extra
-    actions = "|".join(p.pattern for p in extra.get("actions", []))
-    return _OfferRules(
-        commitments=extra.get("commitments", []),
-        done=extra.get("done", []),
-        action=re.compile(rf"\s*(?:[\w']+\s+){{0,5}}?(?:{actions})", re.IGNORECASE),
-        spoilers=[*extra.get("negations", []), *extra.get("vague", [])],
-        stale=extra.get("stale", []),
-    )
-
-
-def is_offer(text: str) -> bool:
-    """A commitment followed by an action ("I'll replace", "I've refunded"), as the grader's
-    repair bank defines them, with no negation or vague promise in the way; a done-already
-    one that restates the failure ("we've put you in 112 twice") is not an offer."""
-    low = text.lower().replace("\u2019", "'")
-    rules = _offer_rules()
-    stale = any(p.search(low) for p in rules.stale)
-    for patterns, past in ((rules.commitments, False), (rules.done, True)):
-        for pattern in patterns:
-            for m in pattern.finditer(low):
-                act = rules.action.match(low, m.end())
-                if act is None or (past and stale):
-                    continue
-                if not any(s.search(low[m.start() : act.end()]) for s in rules.spoilers):
-                    return True
-    return False
-
-
-def _stages_from(scenario: Scenario, stage_id: str | None) -> list[Stage]:
-    """The reply's stage first, then the later ones, then the earlier ones."""
-    ids = [s.id for s in scenario.stages]
-    at = ids.index(stage_id) if stage_id in ids else 0
-    return [*scenario.stages[at:], *reversed(scenario.stages[:at])]
-
-
-def _sentences(stages: Sequence[Stage]) -> list[str]:
-    return [s for stage in stages for reply in stage.strong_replies for s in moves.sentences(reply)]
-
-
-def _sentence(text: str) -> str:
-    text = text.strip().strip(",;:-–— ")
-    if not text:
-        return ""
-    text = text[:1].upper() + text[1:]
-    return text if text[-1] in ".!?" else text + "."
-
-
-def _feeling_clause(stages: Sequence[Stage], known: Known) -> str | None:
-    feelings = load_banks().feeling_words
-    for sentence in _sentences(stages):
-        for clause in clauses(sentence):
-            low = fold(clause.text)
-            if not any(re.search(rf"\b{re.escape(f)}", low) for f in feelings):
-                continue
-            if (
-                len(clause.text.split()) > MAX_CLAUSE_WORDS
-                or "sorry" in low
-                or clause.text.endswith("?")
-                or is_offer(clause.text)
-                or not known.safe(clause.text)
-            ):
-                continue
-            return _sentence(re.sub(r"^(and|but|so)\s+", "", clause.text, flags=re.I))
-    return None
-
-
-def _apology(stages: Sequence[Stage], known: Known) -> str:
-    """The first model apology (the reply's own stage first) that can be said with what is
-    known by now, else a plain one."""
-    for sentence in _sentences(stages):
-        if re.search(r"\b(sorry|apologi[sz]e)\b", sentence, re.I) is None:
-            continue
-        too_long = len(sentence.split()) > MAX_CLAUSE_WORDS
-        if too_long or is_offer(sentence) or harmful(sentence) or not known.safe(sentence):
-            continue
-        return _sentence(sentence)
-    return APOLOGY
-
-
-_FAILURE = re.compile(r"\b(mistake|wrong|error|fault|failure|failed|should never)\b", re.I)
-_PARTS = re.compile(
-    r"(,\s+and\s+|;\s+|\s+[-–—]\s+|,\s+(?=(?:i|we)(?:'ll| will|'ve| have)\b))", re.I
-)
-
-
-def _offer_stages(stages: Sequence[Stage]) -> list[Stage]:
-    """Stages that ask for an offer first: that is where the scenario's offers are."""
-    return sorted(stages, key=lambda s: not s.advance_when.offer)
-
-
-def _offers(stages: Sequence[Stage], known: Known) -> str | None:
-    """A model reply's offer that can be said with what is known: a whole one if any, else
-    one with its unsaid clauses dropped (and what hangs on them), as long as an offer is left."""
-    candidates = [
-        s for s in _sentences(_offer_stages(stages)) if is_offer(s) and not _FAILURE.search(s)
-    ]
-    for sentence in candidates:
-        if known.safe(sentence):
-            return _sentence(sentence)
-    for sentence in candidates:
-        parts = _PARTS.split(sentence)
-        out = ""
-        keeping = False
-        for i in range(0, len(parts), 2):
-            part, sep = parts[i], parts[i - 1] if i else ""
-            keeping = known.safe(part) and (is_offer(part) or keeping)
-            if keeping:
-                out += (sep if out else "") + part
-        if out and is_offer(out):
-            return _sentence(out)
-    return None
 
 
 # --- the improved reply --------------------------------------------------------------------------
@@ -245,7 +110,7 @@ def improve(
 ) -> Rewrite:
     """`reply` with what the grader found missing added, from what the customer had said."""
     known = Known(scenario, context.heard, context.said_ids, reply)
-    stages = _stages_from(scenario, stage_id)
+    stages = stages_from(scenario, stage_id)
     first = scenario.customer.first_name
 
     def weak(dim: str) -> bool:
@@ -269,14 +134,14 @@ def improve(
         if facts:
             before.append(Piece(said_back(facts, scenario), adds="listening"))
     if weak("acknowledgement"):
-        feeling = _feeling_clause(stages, known)
+        feeling = feeling_clause(stages, known)
         before.append(Piece(feeling or GAP_FEELING, adds="acknowledgement"))
     if need_apology:
-        before.append(Piece(_apology(stages, known), adds="apology"))
+        before.append(Piece(apology(stages, known), adds="apology"))
     after: list[Piece] = []
     if weak("apology") and not signals.get("offered_repair") and not is_offer(kept_text):
-        offer = _offers(stages, known)
-        after.append(Piece(offer, adds="offer") if offer else Piece(GAP_OFFER, "offer", gap=True))
+        lent = offer(stages, known)
+        after.append(Piece(lent, adds="offer") if lent else Piece(GAP_OFFER, "offer", gap=True))
     pieces = [*before, *(Piece(s) for s in own), *after]
     return Rewrite(_after_name(_name_once(pieces, scenario)), dropped)
 

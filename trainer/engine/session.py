@@ -3,28 +3,32 @@
 One employee reply goes: grade (grader) -> mood (trainer.engine.mood) -> stage advance, fact reveals
 and end check (trainer.engine.rules) -> commit the employee turn -> the customer's line
 (streamed) -> commit the customer turn. No UI code here; callbacks carry progress out.
+
+Here is the flow (start, resume, submit, undo, hint, debrief); what the grader is handed is in
+trainer.engine.grading, what the customer is handed in trainer.engine.customer_context, the
+rows committed in trainer.engine.turn_rows, the rebuild on resume and undo in
+trainer.engine.replay, and what the UI reads in trainer.engine.session_view.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
-from trainer.customer.base import CustomerBackend, CustomerContext, LineIntent, OnChunk
-from trainer.customer.reactions import facts_in
-from trainer.customer.scripted import script_line
+from trainer.customer.base import CustomerBackend, OnChunk
 from trainer.engine.coaching import Debrief, build_debrief, build_hint
-from trainer.engine.grading import fact_refs, warm
-from trainer.engine.heard import heard_quotes
-from trainer.engine.intent import build_intent
+from trainer.engine.customer_context import answer_intent, customer_context
+from trainer.engine.grading import grade_request, warm
 from trainer.engine.mood import MoodStep, next_mood
 from trainer.engine.replay import replay
 from trainer.engine.rules import State, check_reply
+from trainer.engine.session_view import SessionView
+from trainer.engine.turn_rows import answer_row, opening_row, reply_row
 from trainer.errors import TrainerError
-from trainer.scenarios import Fact, Scenario, Stage
+from trainer.scenarios import Scenario
 from trainer.store import SessionRow, Store, TurnRow, utcnow
-from trainer.types import Grader, GradeRequest, Turn
+from trainer.types import Grader
 
 __all__ = ["Exchange", "Session", "SessionStateError", "check_reply"]
 
@@ -45,7 +49,7 @@ class Exchange:
     stage_changed: bool
 
 
-class Session:
+class Session(SessionView):
     """A live practice session; every turn is committed to the store as it happens."""
 
     def __init__(
@@ -86,17 +90,7 @@ class Session:
         """Create the session record and commit the customer's opening line."""
         row = store.create_session(trainee, scenario, seed=seed)
         session = cls(scenario, row, store, grader, customer)
-        opening = TurnRow(
-            session_id=row.id,
-            idx=0,
-            role="customer",
-            text=scenario.opening,
-            mood=scenario.customer.mood,
-            latency_ms=0.0,
-            source="script",
-            stage_id=scenario.stages[0].id,
-            facts_said=facts_in(scenario.opening, scenario.facts),
-        )
+        opening = opening_row(scenario, row.id)
         session._state.hear(opening.facts_said)
         session._commit(opening)
         session._prepare_grader()
@@ -141,91 +135,6 @@ class Session:
         self._turns.append(saved)
         return saved
 
-    # --- what the UI reads -----------------------------------------------------------------
-
-    @property
-    def id(self) -> str:
-        return self.row.id
-
-    @property
-    def state(self) -> State:
-        """Where the conversation stands (read it; only the session moves it)."""
-        return self._state
-
-    @property
-    def trainee(self) -> str:
-        return self.row.trainee
-
-    @property
-    def mood(self) -> int:
-        return self._state.mood
-
-    @property
-    def stage(self) -> Stage:
-        return self._state.stage(self.scenario)
-
-    @property
-    def revealed_facts(self) -> list[Fact]:
-        """What the customer has said so far: all the trainee can know, hints and grading
-        included (a fact its stage allows but nobody said is not known)."""
-        return self._state.said_facts(self.scenario)
-
-    @property
-    def heard(self) -> list[str]:
-        """What the customer has told the trainee, in the sentences that said it."""
-        return heard_quotes(self.scenario, self._turns)
-
-    @property
-    def facts_to_ask_about(self) -> list[Fact]:
-        """Gated facts the customer never gave: what the trainee could have learned by asking
-        (or by earning their trust), for the debrief."""
-        said = set(self._state.said)
-        return [f for f in self.scenario.facts if f.gated and f.id not in said]
-
-    @property
-    def open_facts(self) -> list[Fact]:
-        """Facts the customer would give if asked now (their stage has come)."""
-        return self._state.revealed_facts(self.scenario)
-
-    @property
-    def turns(self) -> list[TurnRow]:
-        """Committed, non-retracted turns, oldest first (the opening line included)."""
-        return list(self._turns)
-
-    @property
-    def opening(self) -> TurnRow:
-        return self._turns[0]
-
-    @property
-    def outcome(self) -> str | None:
-        """resolved / walked_out / out_of_turns once decided, else None."""
-        return self.row.outcome or self._state.outcome
-
-    @property
-    def finished(self) -> bool:
-        """True once the session has ended (decided and closed, or stopped early)."""
-        return self.row.ended is not None
-
-    @property
-    def awaiting_customer(self) -> bool:
-        """A graded reply waits for the customer's answer (call respond())."""
-        return self._pending is not None and not self.finished
-
-    @property
-    def turns_left(self) -> int:
-        return max(0, self.scenario.ending.max_turns - self._state.replies)
-
-    @property
-    def replies(self) -> int:
-        """Employee replies so far (non-retracted)."""
-        return self._state.replies
-
-    @property
-    def mood_path(self) -> list[int]:
-        """The mood at the start and after each employee reply."""
-        start = [self.scenario.customer.mood]
-        return start + [t.mood for t in self._turns if t.role == "employee" and t.mood is not None]
-
     # --- one exchange ----------------------------------------------------------------------
 
     def submit(
@@ -249,13 +158,7 @@ class Session:
         text = check_reply(reply)
         started = time.perf_counter()
         result = self.grader.grade(
-            GradeRequest(
-                reply=text,
-                history=[Turn(t.role, t.text) for t in self._turns],
-                customer_name=self.scenario.customer.name,
-                facts=fact_refs(self.open_facts),
-                strong_replies=list(self.stage.strong_replies),
-            )
+            grade_request(self.scenario, text, self._turns, self.open_facts, self.stage)
         )
         latency_ms = (time.perf_counter() - started) * 1000
         stage = self.stage
@@ -271,22 +174,15 @@ class Session:
         )
         self.last_step = step
         turn = self._commit(
-            TurnRow(
-                session_id=self.id,
-                idx=self._next_idx,
-                role="employee",
-                text=text,
-                scores=dict(result.scores),
-                evidence=dict(result.evidence),
-                tip=result.tip or None,
-                mood=step.after,
-                latency_ms=round(latency_ms, 2),
-                stage_id=stage.id,
-                expects=list(stage.expects),
+            reply_row(
+                self.id,
+                self._next_idx,
+                text,
+                result,
+                step.after,
+                stage,
+                latency_ms,
                 hint_used=self._hint_pending,
-                signals=dict(result.signals),
-                facts_used=list(result.facts_used),
-                model_reply=result.model_reply,
             )
         )
         self._hint_pending = False
@@ -300,57 +196,28 @@ class Session:
         if self._pending is None or self.finished:
             raise SessionStateError("there is no graded reply waiting for the customer")
         outcome = self._state.outcome
-        ctx = CustomerContext(
-            scenario=self.scenario,
-            stage=self.stage,
-            mood=self.mood,
-            mood_change=self._state.last_change,
-            history=[Turn(t.role, t.text) for t in self._turns],
-            revealed_facts=self.revealed_facts,
+        ctx = customer_context(
+            self.scenario,
+            self._state,
+            self._turns,
+            self.row,
             purpose=outcome or "reply",  # type: ignore[arg-type]
             turn_index=self._next_idx,
-            seed=self.row.seed,
         )
         if outcome is None:
-            ctx.intent = self._intent(ctx, self._pending)
+            ctx.intent = answer_intent(self.scenario, self._state, ctx, self._pending)
         line = self.customer.respond(ctx, on_chunk)
-        said = line.facts_said or facts_in(line.text, self.scenario.facts)
-        self._state.hear(said)
-        turn = self._commit(
-            TurnRow(
-                session_id=self.id,
-                idx=self._next_idx,
-                role="customer",
-                text=line.text,
-                mood=self.mood,
-                latency_ms=round(line.first_token_ms, 2),
-                source=line.source,
-                stage_id=self.stage.id,
-                facts_said=said,
-                intent=asdict(ctx.intent) if ctx.intent else None,
-            )
+        answer = answer_row(
+            self.scenario, self.id, self._next_idx, line, self.mood, self.stage, ctx.intent
         )
+        self._state.hear(answer.facts_said)
+        turn = self._commit(answer)
         self._pending = None
         if outcome is not None:
             self._finish(outcome)
         else:
             self._prepare_grader([turn.text])  # while the trainee reads and types
         return turn
-
-    def _intent(self, ctx: CustomerContext, reply: TurnRow) -> LineIntent:
-        """What the customer's answer to `reply` must do (engine/intent.py)."""
-        return build_intent(
-            self.scenario,
-            reply.text,
-            reply.scores or {},
-            reply.signals or {},
-            ctx.history,
-            open_ids=self._state.revealed,
-            said_ids=self._state.said,
-            stage_reveals=self.stage.reveals,
-            then=script_line(ctx),
-            askable_ids=self._state.askable(self.scenario),
-        )
 
     def _finish(self, outcome: str | None) -> None:
         self.store.finish_session(self.id, outcome)
