@@ -7,21 +7,18 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from trainer.engine.explain import describe, explain_last
-from trainer.engine.heard import heard_quotes
 from trainer.tui import messages as m
-from trainer.tui.practice.context_panel import ContextPanel
 from trainer.tui.practice.conversation import ConversationLog, Line
 from trainer.tui.practice.feedback import FeedbackScreen
 from trainer.tui.practice.load_status import LoadStatus
-from trainer.tui.practice.mood_meter import MoodMeter
 from trainer.tui.practice.reply_box import ReplyBox
-from trainer.tui.practice.score_chips import ScoreChips
+from trainer.tui.practice.side_panel import SidePanel
 from trainer.tui.services import Cancelled, one_line
 from trainer.tui.widgets.too_small import TooSmall
 
@@ -73,17 +70,13 @@ class PracticeScreen(Screen[None]):
         self._reply_line: Line | None = None
         self._customer_line: Line | None = None
         self._customer_text = ""
-        self._mood = scenario.customer.mood
 
     def compose(self) -> ComposeResult:
         title = f"{self.scenario.title} · with {self.scenario.customer.name}"
         yield Static(title, id="practice-title", markup=False)
         with Horizontal(id="practice-body"):
             yield ConversationLog(self.first_name, id="conversation")
-            with VerticalScroll(id="side"):
-                yield MoodMeter(id="mood")
-                yield ScoreChips(id="chips")
-                yield ContextPanel(id="context")
+            yield SidePanel(self.scenario, id="side")
         yield LoadStatus(id="status")
         reply = ReplyBox(id="reply")
         reply.border_title = "Your reply · Enter sends · ctrl+j new line"
@@ -92,20 +85,12 @@ class PracticeScreen(Screen[None]):
         yield TooSmall()
 
     def on_mount(self) -> None:
-        meter = self.query_one(MoodMeter)
-        meter.name_shown = self.first_name
-        meter.walkout_at = self.scenario.ending.walkout_at
-        meter.mood = self.scenario.customer.mood
-        context = self.query_one(ContextPanel)
-        context.stage_count = len(self.scenario.stages)
-        context.goal = self.scenario.stages[0].goal
-        context.turns_left = self.scenario.ending.max_turns
+        self.query_one(SidePanel).show_start()
         if self.resume_id is None:
             # The opening is scripted: show it before any model has loaded.
             self.query_one(ConversationLog).add_customer(self.scenario.opening)
         else:
-            # Hidden until the stored state arrives: never a frame of the starting state.
-            self.query_one("#side").add_class("-loading")
+            self.query_one(SidePanel).wait_for_stored()
         self.query_one(ReplyBox).focus()
         for name in ("load_text", "load_fraction", "load_error", "models_ready"):
             self.watch(self.app, name, lambda _value: self._show_status(), init=False)
@@ -246,22 +231,12 @@ class PracticeScreen(Screen[None]):
         the stored mood, stage, replies left and facts said, so nothing shows the start state."""
         turns = event.turns
         self.query_one(ConversationLog).show_turns(turns)
-        self.query_one("#side").remove_class("-loading")
+        side = self.query_one(SidePanel)
         graded = [t for t in turns if t.role == "employee" and t.scores]
         if graded:
             self.last_graded = graded[-1]
-            self.query_one(ScoreChips).scores = graded[-1].scores
-        moods = [t.mood for t in turns if t.mood is not None]
-        if moods:
-            self.query_one(MoodMeter).mood = self._mood = moods[-1]
-        context = self.query_one(ContextPanel)
-        ids = [s.id for s in self.scenario.stages]
-        stage_id = next((t.stage_id for t in reversed(turns) if t.stage_id in ids), ids[0])
-        context.stage_index = ids.index(stage_id)
-        context.goal = self.scenario.stages[context.stage_index].goal
-        replies = sum(1 for t in turns if t.role == "employee")
-        context.turns_left = max(0, self.scenario.ending.max_turns - replies)
-        context.facts = tuple(f"“{quote}”" for quote in heard_quotes(self.scenario, turns))
+            side.show_scores(graded[-1].scores)
+        side.show_stored(turns)
 
     @on(m.SessionReady)
     def session_ready(self, event: m.SessionReady) -> None:
@@ -271,7 +246,7 @@ class PracticeScreen(Screen[None]):
             graded = [t for t in event.session.turns if t.role == "employee" and t.scores]
             if graded:
                 self.last_graded = graded[-1]
-                self.query_one(ScoreChips).scores = graded[-1].scores
+                self.query_one(SidePanel).show_scores(graded[-1].scores)
         self._sync_panels()
         self.finished = bool(event.session.finished)
         if event.session.awaiting_customer:
@@ -292,7 +267,7 @@ class PracticeScreen(Screen[None]):
             self._reply_line.set_scores(event.turn.scores)
             if event.turn.hint_used:
                 self._reply_line.set_note("(after a hint)")
-        self.query_one(ScoreChips).scores = event.turn.scores
+        self.query_one(SidePanel).show_scores(event.turn.scores)
         self._show_status()
 
     @on(m.CustomerStarted)
@@ -354,21 +329,9 @@ class PracticeScreen(Screen[None]):
         self.busy = False
 
     def _sync_panels(self) -> None:
-        """Copy mood, stage, turns left and revealed facts from the engine into the panels."""
-        session = self.session
-        if session is None:
-            return
-        meter = self.query_one(MoodMeter)
-        meter.change = session.mood - self._mood if session.turns else 0
-        meter.mood = self._mood = session.mood
-        context = self.query_one(ContextPanel)
-        stage = session.stage
-        ids = [s.id for s in self.scenario.stages]
-        stage_id = getattr(stage, "id", stage)
-        context.stage_index = ids.index(stage_id) if stage_id in ids else 0
-        context.goal = getattr(stage, "goal", "")
-        context.turns_left = session.turns_left
-        context.facts = tuple(f"“{quote}”" for quote in session.heard)
+        """Copy mood, stage, turns left and revealed facts from the engine into the side panel."""
+        if self.session is not None:
+            self.query_one(SidePanel).sync(self.session)
 
     # --- actions ------------------------------------------------------------------
 
@@ -424,7 +387,7 @@ class PracticeScreen(Screen[None]):
         self.query_one(ConversationLog).show_turns(turns)
         graded = [t for t in turns if t.role == "employee" and t.scores]
         self.last_graded = graded[-1] if graded else None
-        self.query_one(ScoreChips).scores = graded[-1].scores if graded else None
+        self.query_one(SidePanel).show_scores(graded[-1].scores if graded else None)
         self._sync_panels()
         self.finished = bool(self.session.finished)
         reply = self.query_one(ReplyBox)
