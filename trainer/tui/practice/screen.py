@@ -19,6 +19,7 @@ from trainer.tui.practice.feedback import FeedbackScreen
 from trainer.tui.practice.load_status import LoadStatus
 from trainer.tui.practice.reply_box import ReplyBox
 from trainer.tui.practice.side_panel import SidePanel
+from trainer.tui.practice.status_line import OUTCOME_WORDS, status_line
 from trainer.tui.services import Cancelled, one_line
 from trainer.tui.widgets.too_small import TooSmall
 
@@ -27,13 +28,6 @@ if TYPE_CHECKING:
     from trainer.scenarios import Scenario
     from trainer.store import TurnRow
     from trainer.tui.app import TrainerApp
-
-OUTCOME_WORDS: dict[str | None, str] = {
-    "resolved": "resolved: the customer is satisfied",
-    "walked_out": "the customer walked out",
-    "out_of_turns": "out of time",
-    None: "ended early",
-}
 
 
 class PracticeScreen(Screen[None]):
@@ -101,26 +95,15 @@ class PracticeScreen(Screen[None]):
 
     def _show_status(self) -> None:
         status = self.query_one(LoadStatus)
-        fraction = None
-        if self.app.load_error:
-            text = f"Cannot load: {self.app.load_error}"
-        elif self.finished:
-            outcome = self.session.outcome if self.session else None
-            text = f"Conversation over ({OUTCOME_WORDS.get(outcome, outcome)}). ctrl+d: debrief"
-        elif self.no_answer and not self.busy:
-            text = f"{self.first_name} did not answer: {self.no_answer} · Enter: try again"
-        elif self.customer_typing:
-            text = f"{self.first_name} is typing…"
-        elif not self.app.models_ready:
-            wait = "your reply will go when ready" if self.busy else "you can type"
-            text = f"{wait} · {self.app.load_text}"
-            fraction = self.app.load_fraction
-        elif self.busy:
-            text = "Scoring your reply…"
-        else:
-            text = "Your turn · ctrl+f feedback · ctrl+g hint · F1 help"
-        status.text = text
-        status.fraction = fraction
+        status.text, status.fraction = status_line(
+            self.app,
+            self.session,
+            first_name=self.first_name,
+            finished=self.finished,
+            no_answer=self.no_answer,
+            busy=self.busy,
+            customer_typing=self.customer_typing,
+        )
 
     def watch_busy(self) -> None:
         self._show_status()
