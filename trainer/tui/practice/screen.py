@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import var
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from trainer.engine.explain import describe, explain_last
@@ -20,18 +19,17 @@ from trainer.tui.practice.load_status import LoadStatus
 from trainer.tui.practice.reply_box import ReplyBox
 from trainer.tui.practice.side_panel import SidePanel
 from trainer.tui.practice.status_line import OUTCOME_WORDS, status_line
-from trainer.tui.services import Cancelled, one_line
+from trainer.tui.practice.workers import PracticeWorkers
 from trainer.tui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
     from trainer.engine.session import Session
     from trainer.scenarios import Scenario
     from trainer.store import TurnRow
-    from trainer.tui.app import TrainerApp
 
 
-class PracticeScreen(Screen[None]):
-    """One practice conversation; every engine call runs in a thread worker."""
+class PracticeScreen(PracticeWorkers):
+    """One practice conversation; every engine call runs in a thread worker (`PracticeWorkers`)."""
 
     BINDINGS = [
         Binding("ctrl+g,f2", "hint", "Hint", priority=True),
@@ -50,8 +48,6 @@ class PracticeScreen(Screen[None]):
     """The conversation is over (resolved, walked out, out of turns or ended)."""
     no_answer: var[str | None] = var(None)
     """Why the customer could not answer the last (graded) reply; Enter asks again."""
-
-    app: TrainerApp  # type: ignore[assignment]
 
     def __init__(self, scenario: Scenario, trainee: str, resume_id: str | None = None) -> None:
         super().__init__()
@@ -117,66 +113,6 @@ class PracticeScreen(Screen[None]):
     def watch_finished(self, finished: bool) -> None:
         self.query_one(ReplyBox).read_only = finished
         self._show_status()
-
-    # --- workers (all blocking engine calls happen here) -----------------------------
-
-    @work(thread=True, exit_on_error=False, group="session", name="open-session")
-    def open_session(self) -> None:
-        services = self.app.services
-        try:
-            if self.resume_id is not None:
-                self.post_message(m.TranscriptLoaded(services.transcript(self.resume_id)))
-                session = services.resume(self.resume_id, self.scenario)
-            else:
-                session = services.start(self.scenario, self.trainee)
-        except Cancelled:
-            return
-        self.post_message(m.SessionReady(session))
-
-    @work(thread=True, exit_on_error=False, group="turn", name="reply")
-    def run_turn(self, session: Session, reply: str | None) -> None:
-        """Grade `reply` (None: a resumed session's reply still waits for its answer), then
-        let the customer answer."""
-        services = self.app.services
-        graded = False
-        try:
-            with services.lock:
-                if reply is not None:
-                    turn = session.grade(reply)
-                    graded = True
-                    self.post_message(m.ReplyGraded(turn))
-                services.wait_customer()
-                self.post_message(m.CustomerStarted())
-                line = session.respond(on_chunk=self._chunk_from_thread)
-            self.post_message(m.CustomerDone(line, session.outcome, bool(session.finished)))
-        except Cancelled:
-            return
-        except Exception as exc:
-            self.post_message(m.TurnFailed(one_line(exc), "" if graded else reply or ""))
-
-    def _chunk_from_thread(self, text: str) -> None:
-        self.post_message(m.CustomerChunk(text))
-
-    @work(thread=True, exit_on_error=False, group="turn", name="hint")
-    def get_hint(self, session: Session) -> None:
-        with self.app.services.lock:
-            self.post_message(m.HintReady(session.hint()))
-
-    @work(thread=True, exit_on_error=False, group="turn", name="undo")
-    def undo_exchange(self, session: Session) -> None:
-        with self.app.services.lock:
-            replies = [t for t in session.turns if t.role == "employee"]
-            text = replies[-1].text if replies else ""
-            ok = session.undo()
-        self.post_message(m.Undone(ok, text if ok else ""))
-
-    @work(thread=True, exit_on_error=False, group="turn", name="end")
-    def end_session(self, session: Session) -> None:
-        with self.app.services.lock:
-            if not session.finished:
-                session.end()
-            debrief = session.debrief()
-        self.post_message(m.DebriefReady(session, debrief))
 
     # --- sending ------------------------------------------------------------------
 
