@@ -11,10 +11,9 @@ from textual.containers import Horizontal
 from textual.reactive import var
 from textual.widgets import Footer, Static
 
-from trainer.engine.explain import describe, explain_last
 from trainer.tui import messages as m
 from trainer.tui.practice.conversation import ConversationLog, Line
-from trainer.tui.practice.feedback import FeedbackScreen
+from trainer.tui.practice.feedback import FeedbackScreen, why_lines
 from trainer.tui.practice.load_status import LoadStatus
 from trainer.tui.practice.reply_box import ReplyBox
 from trainer.tui.practice.side_panel import SidePanel
@@ -279,15 +278,8 @@ class PracticeScreen(PracticeWorkers):
             self.notify("Send a reply first: feedback is about your last reply.")
             return
         better = getattr(self.last_graded, "model_reply", None)
-        self.app.push_screen(FeedbackScreen(self.last_graded, better, self._why()))
-
-    def _why(self) -> list[str]:
-        """The engine's explanation of the last exchange, when it is the one on show."""
-        session = self.session
-        if session is None or not session.replies or self.last_graded is None:
-            return []
-        last = next(t for t in reversed(session.turns) if t.role == "employee")
-        return describe(explain_last(session)) if last.idx == self.last_graded.idx else []
+        why = why_lines(self.session, self.last_graded)
+        self.app.push_screen(FeedbackScreen(self.last_graded, better, why))
 
     def action_undo(self) -> None:
         if self.finished and self.session is not None and self.session.outcome is None:
