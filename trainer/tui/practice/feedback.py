@@ -11,9 +11,11 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from trainer.engine.explain import describe, explain_last
 from trainer.tui.widgets.levels import DIMENSIONS, LABELS, level
 
 if TYPE_CHECKING:
+    from trainer.engine.session import Session
     from trainer.store import TurnRow
 
 
@@ -33,6 +35,14 @@ def feedback_content(turn: TurnRow, better: str | None = None) -> Content:
     if better:
         parts += ["\n\n", ("A stronger reply here", "bold"), "\n", f"“{better}”"]
     return Content.assemble(*parts)
+
+
+def why_lines(session: Session | None, turn: TurnRow) -> list[str]:
+    """The engine's explanation of the last exchange, when `turn` is its reply (else none)."""
+    if session is None or not session.replies:
+        return []
+    last = next(t for t in reversed(session.turns) if t.role == "employee")
+    return describe(explain_last(session)) if last.idx == turn.idx else []
 
 
 def why_content(lines: list[str]) -> Content:

@@ -4,43 +4,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.reactive import var
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from trainer.engine.explain import describe, explain_last
-from trainer.engine.heard import heard_quotes
 from trainer.tui import messages as m
-from trainer.tui.practice.context_panel import ContextPanel
 from trainer.tui.practice.conversation import ConversationLog, Line
-from trainer.tui.practice.feedback import FeedbackScreen
+from trainer.tui.practice.feedback import FeedbackScreen, why_lines
 from trainer.tui.practice.load_status import LoadStatus
-from trainer.tui.practice.mood_meter import MoodMeter
 from trainer.tui.practice.reply_box import ReplyBox
-from trainer.tui.practice.score_chips import ScoreChips
-from trainer.tui.services import Cancelled, one_line
+from trainer.tui.practice.side_panel import SidePanel
+from trainer.tui.practice.status_line import OUTCOME_WORDS, status_line
+from trainer.tui.practice.workers import PracticeWorkers
 from trainer.tui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
     from trainer.engine.session import Session
     from trainer.scenarios import Scenario
     from trainer.store import TurnRow
-    from trainer.tui.app import TrainerApp
-
-OUTCOME_WORDS: dict[str | None, str] = {
-    "resolved": "resolved: the customer is satisfied",
-    "walked_out": "the customer walked out",
-    "out_of_turns": "out of time",
-    None: "ended early",
-}
 
 
-class PracticeScreen(Screen[None]):
-    """One practice conversation; every engine call runs in a thread worker."""
+class PracticeScreen(PracticeWorkers):
+    """One practice conversation; every engine call runs in a thread worker (`PracticeWorkers`)."""
 
     BINDINGS = [
         Binding("ctrl+g,f2", "hint", "Hint", priority=True),
@@ -60,8 +48,6 @@ class PracticeScreen(Screen[None]):
     no_answer: var[str | None] = var(None)
     """Why the customer could not answer the last (graded) reply; Enter asks again."""
 
-    app: TrainerApp  # type: ignore[assignment]
-
     def __init__(self, scenario: Scenario, trainee: str, resume_id: str | None = None) -> None:
         super().__init__()
         self.scenario = scenario
@@ -73,17 +59,13 @@ class PracticeScreen(Screen[None]):
         self._reply_line: Line | None = None
         self._customer_line: Line | None = None
         self._customer_text = ""
-        self._mood = scenario.customer.mood
 
     def compose(self) -> ComposeResult:
         title = f"{self.scenario.title} · with {self.scenario.customer.name}"
         yield Static(title, id="practice-title", markup=False)
         with Horizontal(id="practice-body"):
             yield ConversationLog(self.first_name, id="conversation")
-            with VerticalScroll(id="side"):
-                yield MoodMeter(id="mood")
-                yield ScoreChips(id="chips")
-                yield ContextPanel(id="context")
+            yield SidePanel(self.scenario, id="side")
         yield LoadStatus(id="status")
         reply = ReplyBox(id="reply")
         reply.border_title = "Your reply · Enter sends · ctrl+j new line"
@@ -92,20 +74,12 @@ class PracticeScreen(Screen[None]):
         yield TooSmall()
 
     def on_mount(self) -> None:
-        meter = self.query_one(MoodMeter)
-        meter.name_shown = self.first_name
-        meter.walkout_at = self.scenario.ending.walkout_at
-        meter.mood = self.scenario.customer.mood
-        context = self.query_one(ContextPanel)
-        context.stage_count = len(self.scenario.stages)
-        context.goal = self.scenario.stages[0].goal
-        context.turns_left = self.scenario.ending.max_turns
+        self.query_one(SidePanel).show_start()
         if self.resume_id is None:
             # The opening is scripted: show it before any model has loaded.
             self.query_one(ConversationLog).add_customer(self.scenario.opening)
         else:
-            # Hidden until the stored state arrives: never a frame of the starting state.
-            self.query_one("#side").add_class("-loading")
+            self.query_one(SidePanel).wait_for_stored()
         self.query_one(ReplyBox).focus()
         for name in ("load_text", "load_fraction", "load_error", "models_ready"):
             self.watch(self.app, name, lambda _value: self._show_status(), init=False)
@@ -116,26 +90,15 @@ class PracticeScreen(Screen[None]):
 
     def _show_status(self) -> None:
         status = self.query_one(LoadStatus)
-        fraction = None
-        if self.app.load_error:
-            text = f"Cannot load: {self.app.load_error}"
-        elif self.finished:
-            outcome = self.session.outcome if self.session else None
-            text = f"Conversation over ({OUTCOME_WORDS.get(outcome, outcome)}). ctrl+d: debrief"
-        elif self.no_answer and not self.busy:
-            text = f"{self.first_name} did not answer: {self.no_answer} · Enter: try again"
-        elif self.customer_typing:
-            text = f"{self.first_name} is typing…"
-        elif not self.app.models_ready:
-            wait = "your reply will go when ready" if self.busy else "you can type"
-            text = f"{wait} · {self.app.load_text}"
-            fraction = self.app.load_fraction
-        elif self.busy:
-            text = "Scoring your reply…"
-        else:
-            text = "Your turn · ctrl+f feedback · ctrl+g hint · F1 help"
-        status.text = text
-        status.fraction = fraction
+        status.text, status.fraction = status_line(
+            self.app,
+            self.session,
+            first_name=self.first_name,
+            finished=self.finished,
+            no_answer=self.no_answer,
+            busy=self.busy,
+            customer_typing=self.customer_typing,
+        )
 
     def watch_busy(self) -> None:
         self._show_status()
@@ -149,66 +112,6 @@ class PracticeScreen(Screen[None]):
     def watch_finished(self, finished: bool) -> None:
         self.query_one(ReplyBox).read_only = finished
         self._show_status()
-
-    # --- workers (all blocking engine calls happen here) -----------------------------
-
-    @work(thread=True, exit_on_error=False, group="session", name="open-session")
-    def open_session(self) -> None:
-        services = self.app.services
-        try:
-            if self.resume_id is not None:
-                self.post_message(m.TranscriptLoaded(services.transcript(self.resume_id)))
-                session = services.resume(self.resume_id, self.scenario)
-            else:
-                session = services.start(self.scenario, self.trainee)
-        except Cancelled:
-            return
-        self.post_message(m.SessionReady(session))
-
-    @work(thread=True, exit_on_error=False, group="turn", name="reply")
-    def run_turn(self, session: Session, reply: str | None) -> None:
-        """Grade `reply` (None: a resumed session's reply still waits for its answer), then
-        let the customer answer."""
-        services = self.app.services
-        graded = False
-        try:
-            with services.lock:
-                if reply is not None:
-                    turn = session.grade(reply)
-                    graded = True
-                    self.post_message(m.ReplyGraded(turn))
-                services.wait_customer()
-                self.post_message(m.CustomerStarted())
-                line = session.respond(on_chunk=self._chunk_from_thread)
-            self.post_message(m.CustomerDone(line, session.outcome, bool(session.finished)))
-        except Cancelled:
-            return
-        except Exception as exc:
-            self.post_message(m.TurnFailed(one_line(exc), "" if graded else reply or ""))
-
-    def _chunk_from_thread(self, text: str) -> None:
-        self.post_message(m.CustomerChunk(text))
-
-    @work(thread=True, exit_on_error=False, group="turn", name="hint")
-    def get_hint(self, session: Session) -> None:
-        with self.app.services.lock:
-            self.post_message(m.HintReady(session.hint()))
-
-    @work(thread=True, exit_on_error=False, group="turn", name="undo")
-    def undo_exchange(self, session: Session) -> None:
-        with self.app.services.lock:
-            replies = [t for t in session.turns if t.role == "employee"]
-            text = replies[-1].text if replies else ""
-            ok = session.undo()
-        self.post_message(m.Undone(ok, text if ok else ""))
-
-    @work(thread=True, exit_on_error=False, group="turn", name="end")
-    def end_session(self, session: Session) -> None:
-        with self.app.services.lock:
-            if not session.finished:
-                session.end()
-            debrief = session.debrief()
-        self.post_message(m.DebriefReady(session, debrief))
 
     # --- sending ------------------------------------------------------------------
 
@@ -246,22 +149,12 @@ class PracticeScreen(Screen[None]):
         the stored mood, stage, replies left and facts said, so nothing shows the start state."""
         turns = event.turns
         self.query_one(ConversationLog).show_turns(turns)
-        self.query_one("#side").remove_class("-loading")
+        side = self.query_one(SidePanel)
         graded = [t for t in turns if t.role == "employee" and t.scores]
         if graded:
             self.last_graded = graded[-1]
-            self.query_one(ScoreChips).scores = graded[-1].scores
-        moods = [t.mood for t in turns if t.mood is not None]
-        if moods:
-            self.query_one(MoodMeter).mood = self._mood = moods[-1]
-        context = self.query_one(ContextPanel)
-        ids = [s.id for s in self.scenario.stages]
-        stage_id = next((t.stage_id for t in reversed(turns) if t.stage_id in ids), ids[0])
-        context.stage_index = ids.index(stage_id)
-        context.goal = self.scenario.stages[context.stage_index].goal
-        replies = sum(1 for t in turns if t.role == "employee")
-        context.turns_left = max(0, self.scenario.ending.max_turns - replies)
-        context.facts = tuple(f"“{quote}”" for quote in heard_quotes(self.scenario, turns))
+            side.show_scores(graded[-1].scores)
+        side.show_stored(turns)
 
     @on(m.SessionReady)
     def session_ready(self, event: m.SessionReady) -> None:
@@ -271,7 +164,7 @@ class PracticeScreen(Screen[None]):
             graded = [t for t in event.session.turns if t.role == "employee" and t.scores]
             if graded:
                 self.last_graded = graded[-1]
-                self.query_one(ScoreChips).scores = graded[-1].scores
+                self.query_one(SidePanel).show_scores(graded[-1].scores)
         self._sync_panels()
         self.finished = bool(event.session.finished)
         if event.session.awaiting_customer:
@@ -292,7 +185,7 @@ class PracticeScreen(Screen[None]):
             self._reply_line.set_scores(event.turn.scores)
             if event.turn.hint_used:
                 self._reply_line.set_note("(after a hint)")
-        self.query_one(ScoreChips).scores = event.turn.scores
+        self.query_one(SidePanel).show_scores(event.turn.scores)
         self._show_status()
 
     @on(m.CustomerStarted)
@@ -354,21 +247,9 @@ class PracticeScreen(Screen[None]):
         self.busy = False
 
     def _sync_panels(self) -> None:
-        """Copy mood, stage, turns left and revealed facts from the engine into the panels."""
-        session = self.session
-        if session is None:
-            return
-        meter = self.query_one(MoodMeter)
-        meter.change = session.mood - self._mood if session.turns else 0
-        meter.mood = self._mood = session.mood
-        context = self.query_one(ContextPanel)
-        stage = session.stage
-        ids = [s.id for s in self.scenario.stages]
-        stage_id = getattr(stage, "id", stage)
-        context.stage_index = ids.index(stage_id) if stage_id in ids else 0
-        context.goal = getattr(stage, "goal", "")
-        context.turns_left = session.turns_left
-        context.facts = tuple(f"“{quote}”" for quote in session.heard)
+        """Copy mood, stage, turns left and revealed facts from the engine into the side panel."""
+        if self.session is not None:
+            self.query_one(SidePanel).sync(self.session)
 
     # --- actions ------------------------------------------------------------------
 
@@ -397,15 +278,8 @@ class PracticeScreen(Screen[None]):
             self.notify("Send a reply first: feedback is about your last reply.")
             return
         better = getattr(self.last_graded, "model_reply", None)
-        self.app.push_screen(FeedbackScreen(self.last_graded, better, self._why()))
-
-    def _why(self) -> list[str]:
-        """The engine's explanation of the last exchange, when it is the one on show."""
-        session = self.session
-        if session is None or not session.replies or self.last_graded is None:
-            return []
-        last = next(t for t in reversed(session.turns) if t.role == "employee")
-        return describe(explain_last(session)) if last.idx == self.last_graded.idx else []
+        why = why_lines(self.session, self.last_graded)
+        self.app.push_screen(FeedbackScreen(self.last_graded, better, why))
 
     def action_undo(self) -> None:
         if self.finished and self.session is not None and self.session.outcome is None:
@@ -424,7 +298,7 @@ class PracticeScreen(Screen[None]):
         self.query_one(ConversationLog).show_turns(turns)
         graded = [t for t in turns if t.role == "employee" and t.scores]
         self.last_graded = graded[-1] if graded else None
-        self.query_one(ScoreChips).scores = graded[-1].scores if graded else None
+        self.query_one(SidePanel).show_scores(graded[-1].scores if graded else None)
         self._sync_panels()
         self.finished = bool(self.session.finished)
         reply = self.query_one(ReplyBox)
