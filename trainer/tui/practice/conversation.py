@@ -74,6 +74,11 @@ class ConversationLog(VerticalScroll):
         if new_value >= self.max_scroll_y:
             self.following = True
 
+    def watch_virtual_size(self) -> None:
+        # The content's height is known only once layout has run; a follow() asked for when a
+        # line was added or grew can land before that on a busy machine and stop short.
+        self.follow()
+
     def on_resize(self) -> None:
         # Lines rewrap at a new width, so the bottom moves: keep the newest line in view.
         self.follow()
