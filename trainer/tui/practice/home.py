@@ -13,36 +13,22 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from trainer.store.outcomes import outcome_status, outcome_words
 from trainer.store.rows import NoteCard
 from trainer.tui import messages as m
-from trainer.tui.widgets.levels import DIMENSIONS
+from trainer.tui.practice.recent_table import TABLE_HEADERS, RecentTable
 from trainer.tui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
     from trainer.report.assignments import AssignmentProgress
-    from trainer.report.sessions import ScoredSession
     from trainer.scenarios import Scenario
     from trainer.store import NoteRow, SessionRow
     from trainer.tui.app import TrainerApp
 
-TABLE_HEADERS = {
-    "listening": "Lis",
-    "acknowledgement": "Ack",
-    "apology": "Apo",
-    "personalization": "Per",
-}
-"""Score columns are three letters so the whole table fits at 80 columns (legend underneath)."""
-TABLE_LEGEND = "Lis listening · Ack acknowledgement · Apo apology · Per personal"
-TABLE_FIXED = 6 + 12 + 3 * 4 + 2 * 7 + 2 + 2
-"""Cells other than the title: date, outcome, four scores, 1-cell padding either side of
-seven columns, the border and a scrollbar's worth of slack."""
-TITLE_MIN, TITLE_MAX = 12, 40
-"""The title column takes what the others leave, within these bounds (clipped at a word)."""
-
+__all__ = ["TABLE_HEADERS", "HomeScreen"]
+"""`TABLE_HEADERS` lives with the table; it is re-exported for the home screen's tests."""
 
 MAX_ASSIGNED = 4
 """Assignments listed on the home screen, nearest due first: more would push the library down."""
@@ -123,10 +109,6 @@ class HomeScreen(Screen[None]):
 
     app: TrainerApp  # type: ignore[assignment]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._recent: list[ScoredSession] = []
-
     def compose(self) -> ComposeResult:
         library = self.app.library
         sectors = sorted({s.sector for s in library.scenarios})
@@ -156,15 +138,11 @@ class HomeScreen(Screen[None]):
                 yield Static(id="notes-box")
                 yield Static(id="scenario-detail")
         # Full width, so every column fits at 80 columns without cutting a header.
-        yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+        yield RecentTable(id="recent", cursor_type="row", zebra_stripes=True)
         yield Footer()
         yield TooSmall()
 
     def on_mount(self) -> None:
-        table = self.query_one("#recent", DataTable)
-        table.border_title = "Your recent sessions"
-        table.border_subtitle = TABLE_LEGEND
-        table.add_columns("Date", "Scenario", "Outcome", *(TABLE_HEADERS[d] for d in DIMENSIONS))
         self.refilter()
         self._show_name_start()
         self.query_one("#scenarios", OptionList).focus()
@@ -284,8 +262,7 @@ class HomeScreen(Screen[None]):
     def home_data(self, event: m.HomeData) -> None:
         if event.trainee != self.app.trainee:
             return  # the name changed while this was loading; its own load is on the way
-        self._recent = event.recent
-        self._fill_table()
+        self.query_one(RecentTable).show(event.recent, self.size.width)
         self.incomplete = event.incomplete
         self.notes = event.notes
         resume = self.query_one("#resume-box", Static)
@@ -318,24 +295,9 @@ class HomeScreen(Screen[None]):
         self.loaded = True
         self.refresh_bindings()
 
-    def _fill_table(self) -> None:
-        table = self.query_one("#recent", DataTable)
-        width = max(TITLE_MIN, min(TITLE_MAX, self.size.width - TABLE_FIXED))
-        table.clear()
-        for s in self._recent:
-            averages = s.averages or {}
-            table.add_row(
-                s.started.strftime("%d %b"),
-                _clip(s.scenario_title, width),
-                outcome_words(outcome_status(s.outcome, s.ended)),
-                *(_fmt(averages.get(d)) for d in DIMENSIONS),
-            )
-        if not self._recent:
-            table.add_row("-", "no sessions yet", "", *("" for _ in DIMENSIONS))
-
     def on_resize(self) -> None:
         if self.loaded:
-            self._fill_table()
+            self.query_one(RecentTable).refit(self.size.width)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resume":
@@ -365,17 +327,3 @@ class HomeScreen(Screen[None]):
     def mark_seen(self, ids: list[int]) -> None:
         self.app.services.mark_notes_seen(ids)
         self.app.call_from_thread(self.load_home)
-
-
-def _fmt(value: float | None) -> str:
-    return "-" if value is None else str(round(value))
-
-
-def _clip(text: str, width: int) -> str:
-    """`text` cut to `width` at a word boundary, with an ellipsis when cut."""
-    if len(text) <= width:
-        return text
-    cut = text[: width - 1]
-    if " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip() + "…"
