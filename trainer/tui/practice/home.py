@@ -13,12 +13,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Select, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Input, Label, Select, Static
 
 from trainer.store.rows import NoteCard
 from trainer.tui import messages as m
 from trainer.tui.practice.recent_table import TABLE_HEADERS, RecentTable
+from trainer.tui.practice.scenario_library import ScenarioDetail, ScenarioList, matches
 from trainer.tui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
@@ -46,46 +46,6 @@ def assigned_content(todo: list[AssignmentProgress], titles: dict[str, str]) -> 
         parts += ["\n", f"• {title}{due} · ", (status, "italic")]
     if len(todo) > MAX_ASSIGNED:
         parts += ["\n", f"and {len(todo) - MAX_ASSIGNED} more"]
-    return Content.assemble(*parts)
-
-
-def matches(scenario: Scenario, text: str, sector: str | None, difficulty: int | None) -> bool:
-    """Whether a scenario passes the home screen's filters (text matches any visible field)."""
-    if sector and scenario.sector != sector:
-        return False
-    if difficulty and scenario.difficulty != difficulty:
-        return False
-    if not text:
-        return True
-    haystack = " ".join(
-        [scenario.id, scenario.title, scenario.summary, scenario.customer.name, *scenario.tags]
-    ).lower()
-    return all(word in haystack for word in text.lower().split())
-
-
-def option_label(scenario: Scenario) -> Content:
-    """Title on one line, sector and level underneath."""
-    return Content.assemble(
-        scenario.title, "\n", (f"  {scenario.sector} · level {scenario.difficulty}", "dim")
-    )
-
-
-def scenario_detail(scenario: Scenario) -> Content:
-    parts: list[str | tuple[str, str]] = [
-        (scenario.title, "bold"),
-        "\n",
-        (
-            f"{scenario.sector} · difficulty {scenario.difficulty}/5 · {scenario.customer.name}",
-            "italic",
-        ),
-        "\n\n",
-        scenario.summary,
-        "\n\n",
-        ("You will practise", "bold"),
-    ]
-    for objective in scenario.objectives:
-        parts += ["\n", f"• {objective}"]
-    parts += ["\n\n", ("Enter: start this scenario", "italic")]
     return Content.assemble(*parts)
 
 
@@ -131,12 +91,12 @@ class HomeScreen(Screen[None]):
                         id="level",
                         compact=True,
                     )
-                yield OptionList(id="scenarios")
+                yield ScenarioList(id="scenarios")
             with VerticalScroll(id="home-right"):
                 yield Static(id="resume-box", markup=False)
                 yield Static(id="assigned-box")
                 yield Static(id="notes-box")
-                yield Static(id="scenario-detail")
+                yield ScenarioDetail(id="scenario-detail")
         # Full width, so every column fits at 80 columns without cutting a header.
         yield RecentTable(id="recent", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -145,7 +105,7 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refilter()
         self._show_name_start()
-        self.query_one("#scenarios", OptionList).focus()
+        self.query_one(ScenarioList).focus()
         errors = self.app.library.errors
         if errors:
             # One located line (the first), and the folders to validate for the rest.
@@ -191,34 +151,23 @@ class HomeScreen(Screen[None]):
     @on(Input.Changed, "#search")
     @on(Select.Changed)
     def refilter(self) -> None:
-        options = self.query_one("#scenarios", OptionList)
         shown = self.shown_scenarios()
-        options.clear_options()
-        options.add_options([Option(option_label(s), id=s.id) for s in shown])
-        if shown:
-            options.highlighted = 0
-        self._show_detail(shown[0] if shown else None)
+        self.query_one(ScenarioList).show(shown)
+        self.query_one(ScenarioDetail).show(shown[0] if shown else None)
 
-    def _show_detail(self, scenario: Scenario | None) -> None:
-        detail = self.query_one("#scenario-detail", Static)
-        if scenario is None:
-            detail.update("No scenario matches these filters.")
-        else:
-            detail.update(scenario_detail(scenario))
+    @on(ScenarioList.OptionHighlighted, "#scenarios")
+    def highlighted(self, event: ScenarioList.OptionHighlighted) -> None:
+        self.query_one(ScenarioDetail).show(self.app.library.get(event.option.id or ""))
 
-    @on(OptionList.OptionHighlighted, "#scenarios")
-    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self._show_detail(self.app.library.get(event.option.id or ""))
-
-    @on(OptionList.OptionSelected, "#scenarios")
-    def selected(self, event: OptionList.OptionSelected) -> None:
+    @on(ScenarioList.OptionSelected, "#scenarios")
+    def selected(self, event: ScenarioList.OptionSelected) -> None:
         scenario = self.app.library.get(event.option.id or "")
         if scenario is not None:
             self._commit_name()
             self.app.practice(scenario)
 
     def action_focus_list(self) -> None:
-        self.query_one("#scenarios", OptionList).focus()
+        self.query_one(ScenarioList).focus()
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
