@@ -1,8 +1,11 @@
-"""Home: who is practising, the scenario library with filters, recent sessions and coach notes."""
+"""Home: who is practising, the scenario library with filters, recent sessions and coach notes.
+
+The screen lays the parts out, loads their data in a worker and hands each part its share;
+the parts are widgets of their own modules.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,43 +13,24 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from trainer.store.rows import NoteCard
 from trainer.tui import messages as m
+from trainer.tui.practice.assignments_box import AssignmentsBox
+from trainer.tui.practice.coach_notes import NotesBox
 from trainer.tui.practice.recent_table import TABLE_HEADERS, RecentTable
 from trainer.tui.practice.scenario_library import ScenarioDetail, ScenarioList, matches
 from trainer.tui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
-    from trainer.report.assignments import AssignmentProgress
     from trainer.scenarios import Scenario
     from trainer.store import NoteRow, SessionRow
     from trainer.tui.app import TrainerApp
 
 __all__ = ["TABLE_HEADERS", "HomeScreen"]
 """`TABLE_HEADERS` lives with the table; it is re-exported for the home screen's tests."""
-
-MAX_ASSIGNED = 4
-"""Assignments listed on the home screen, nearest due first: more would push the library down."""
-
-
-def assigned_content(todo: list[AssignmentProgress], titles: dict[str, str]) -> Content:
-    """What the trainee's lead asked them to practise and has not been done yet."""
-    parts: list[str | tuple[str, str]] = [("Assigned to you", "bold")]
-    for item in todo[:MAX_ASSIGNED]:
-        sid = item.assignment.scenario_id
-        title = item.scenario_title or titles.get(sid, sid)
-        due_end = item.assignment.due  # the end of the due day, exclusive
-        due = f" · due {due_end - timedelta(microseconds=1):%d %b}" if due_end else ""
-        status = item.status.replace("_", " ") + (", overdue" if item.overdue else "")
-        parts += ["\n", f"• {title}{due} · ", (status, "italic")]
-    if len(todo) > MAX_ASSIGNED:
-        parts += ["\n", f"and {len(todo) - MAX_ASSIGNED} more"]
-    return Content.assemble(*parts)
 
 
 class HomeScreen(Screen[None]):
@@ -94,8 +78,8 @@ class HomeScreen(Screen[None]):
                 yield ScenarioList(id="scenarios")
             with VerticalScroll(id="home-right"):
                 yield Static(id="resume-box", markup=False)
-                yield Static(id="assigned-box")
-                yield Static(id="notes-box")
+                yield AssignmentsBox(id="assigned-box")
+                yield NotesBox(id="notes-box")
                 yield ScenarioDetail(id="scenario-detail")
         # Full width, so every column fits at 80 columns without cutting a header.
         yield RecentTable(id="recent", cursor_type="row", zebra_stripes=True)
@@ -219,28 +203,9 @@ class HomeScreen(Screen[None]):
         if event.incomplete is not None:
             row = event.incomplete
             resume.update(f"Unfinished: {row.scenario_title}. Press ctrl+r to carry on.")
-        assigned = self.query_one("#assigned-box", Static)
-        todo = [a for a in event.assignments if a.status != "completed"]
-        assigned.display = bool(todo)
-        if todo:
-            titles = {sc.id: sc.title for sc in self.app.library.scenarios}
-            assigned.update(assigned_content(todo, titles))
-        notes = self.query_one("#notes-box", Static)
-        notes.display = bool(event.notes)
-        if event.notes:
-            new = any(not n.seen for n in event.notes)
-            title = "New notes from your coach" if new else "Notes from your coach"
-            parts: list[str | tuple[str, str]] = [(title, "bold")]
-            for note in event.notes:
-                mark = "" if note.seen else "new · "
-                parts += ["\n", (f"{mark}{note.author}: ", "bold"), note.text]
-                if isinstance(note, NoteCard):  # which session, and the reply it is about
-                    about = f"{note.scenario_title}, {note.session_started:%Y-%m-%d}"
-                    quote = f": “{note.quote}”" if note.quote else ""
-                    parts += ["\n  ", (f"on {about}{quote}", "italic")]
-            if new:
-                parts += ["\n", ("ctrl+o: mark as read", "italic")]
-            notes.update(Content.assemble(*parts))
+        titles = {sc.id: sc.title for sc in self.app.library.scenarios}
+        self.query_one(AssignmentsBox).show(event.assignments, titles)
+        self.query_one(NotesBox).show(event.notes)
         self.loaded = True
         self.refresh_bindings()
 
