@@ -106,6 +106,8 @@ def test_session_turn_and_note_round_trip(sqlite_url: str, scenario: Any) -> Non
     assert not hasattr(summary, "averages"), "the store computes no scores"
     scored = scored_sessions(store)[0]
     assert scored.turns == 3 and scored.averages["listening"] == 80.0
+    # Only the live reply's scores come back, not its retracted successor's.
+    assert [r.scores for r in store.reply_scores([sid])[sid]] == [SCORES]
 
     note = store.add_note(NoteRow(session_id=sid, turn_idx=1, author="lead", text="Good start"))
     assert note.id is not None

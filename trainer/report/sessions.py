@@ -32,11 +32,10 @@ def scored_sessions(
     sessions = store.list_sessions(
         trainee=trainee, scenario=scenario, since=since, until=until, match=match
     )
-    replies = store.replies(s.id for s in sessions)
+    replies = store.reply_scores(s.id for s in sessions)
     return [
         ScoredSession(
-            **s.model_dump(),
-            averages=averages(expected_scores(t) for t in replies[s.id] if not t.retracted),
+            **s.model_dump(), averages=averages(expected_scores(t) for t in replies[s.id])
         )
         for s in sessions
     ]

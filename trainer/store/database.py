@@ -38,6 +38,7 @@ __all__ = [
 from trainer.store.rows import (
     AssignmentRow,
     NoteRow,
+    ReplyScores,
     SessionRow,
     SessionSummary,
     TurnRow,
@@ -181,6 +182,25 @@ class Store(NotesMixin, TeamMixin, AssignmentsMixin):
                 for r in found:
                     turn = _turn(r)
                     out[turn.session_id].append(turn)
+        return out
+
+    def reply_scores(self, session_ids: Iterable[str]) -> dict[str, list[ReplyScores]]:
+        """The scores of these sessions' live (not retracted) replies, in order."""
+        wanted = list(session_ids)
+        out: dict[str, list[ReplyScores]] = {sid: [] for sid in wanted}
+        with self._read() as conn:
+            for chunk in _chunks(wanted, 500):
+                found = conn.execute(
+                    select(S.turns.c.session_id, S.turns.c.scores, S.turns.c.expects)
+                    .where(
+                        S.turns.c.session_id.in_(chunk),
+                        S.turns.c.role == "employee",
+                        S.turns.c.retracted.is_(False),
+                    )
+                    .order_by(S.turns.c.session_id, S.turns.c.idx, S.turns.c.id)
+                )
+                for sid, scores, expects in found:
+                    out[sid].append(ReplyScores(scores, expects))
         return out
 
     def trainees(self) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -83,6 +84,15 @@ class TurnRow(BaseModel):
     # it was written from (reaction, answer, stage line), for review and the debrief.
     facts_said: list[str] | None = None
     intent: dict[str, str | None] | None = None
+
+
+@dataclass(frozen=True)
+class ReplyScores:
+    """A live reply's scores and the dimensions its stage expected: all a session list needs,
+    without loading the reply's text, evidence and signals."""
+
+    scores: dict[str, int] | None
+    expects: list[str] | None
 
 
 class NoteRow(BaseModel):
