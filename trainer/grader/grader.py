@@ -52,8 +52,10 @@ class EmbeddingGrader:
             strong = [clean(s) for s in req.strong_replies if s and s.strip()]
             prepared.append((req, reply, truncated, customer, facts, strong))
             texts += [reply, *customer, *(f.text for f in facts), *strong, *_earlier(req)]
-        docs = {d.text: d for d in self.encoder.docs([t for t in texts if t])}
+        texts = [t for t in texts if t]
         words = self._words(prepared)
+        self.encoder.warm(texts, words)
+        docs = {d.text: d for d in self.encoder.docs(texts)}
         word_vecs = dict(zip(words, self.encoder.words(words), strict=True))
         curves = {} if raw else calibration.load().models.get(self.model_id, {})
         results = []
