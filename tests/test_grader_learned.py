@@ -106,3 +106,44 @@ def test_training_script_runs_on_a_slice(tmp_path: Path) -> None:
     )  # fmt: skip
     assert (tmp_path / "heads.npz").is_file()
     assert "| corpus-test |" in out.stdout and "kappa" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("reply", "signal"),
+    [
+        # No pattern in grader/moves.py catches these; the learned flag heads do.
+        ("Honestly, most people would have noticed that on their statement sooner.", "belittle"),
+        ("That's just how the system works, I can't override it.", "policy"),
+    ],
+)
+def test_the_flag_heads_catch_what_no_pattern_does(grader: Any, reply: str, signal: str) -> None:
+    from trainer.grader import moves
+
+    assert signal not in moves.detect(reply)
+    r = grade(grader, reply, BILL)
+    assert r.signals[signal]
+    assert r.signal_evidence[signal] and r.signal_evidence[signal] in reply
+    assert set(r.evidence) == {"listening", "acknowledgement", "apology", "personalization"}
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Just so I get this right, was the second charge on the Tuesday?",
+        "You've told us three times now, and that's on us. I'm refunding the duplicate now.",
+        "I checked the terms so you don't have to: you're covered, and I'll refund it today.",
+    ],
+)
+def test_the_flag_heads_stay_quiet_on_kind_replies(grader: Any, reply: str) -> None:
+    r = grade(grader, reply, BILL)
+    assert not any(r.signals.get(s) for s in ("doubt", "belittle", "policy")), r.signal_evidence
+
+
+def test_the_flag_script_runs_on_a_slice(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "evals/grader/train_flags.py", "--limit", "60",
+         "--out", str(tmp_path / "flags.npz")],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=600,
+    )  # fmt: skip
+    assert (tmp_path / "flags.npz").is_file()
+    assert "| corpus-test | belittle |" in out.stdout

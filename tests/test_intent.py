@@ -179,3 +179,20 @@ def test_open_questions_about_impact_get_the_next_fact_not_i_dont_know(
     answer = answer_for(question, scenario, [f.id for f in scenario.facts], said,
                         scenario.stages[0].reveals)  # fmt: skip
     assert answer.text != ANSWER_UNKNOWN
+
+
+def test_the_customer_reacts_to_the_clause_the_grader_flagged(scenario: Any) -> None:
+    """A belittling reply no pattern catches: the grader's flag and its clause drive the
+    reaction (engine/intent.py reads the grade's signal evidence)."""
+    reply = "I can look again. Honestly, most people would have noticed it sooner."
+    clause = "Honestly, most people would have noticed it sooner."
+    assert "belittle" not in moves.detect(reply)
+    stages = scenario.stages[:1]
+    intent = build_intent(
+        scenario, reply, {}, {"belittle": True}, [Turn("customer", scenario.opening)],
+        open_ids=[f for s in stages for f in s.reveals], said_ids=["third-visit"],
+        stage_reveals=scenario.stages[0].reveals, then="Third time. I want it fixed.",
+        evidence={"belittle": clause, "listening": "nothing carried back"},
+    )  # fmt: skip
+    assert intent.react == "lecture"
+    assert intent.detail and "noticed it sooner" in intent.detail

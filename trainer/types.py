@@ -56,6 +56,9 @@ class GradeResult:
     signals: dict[str, bool] = field(default_factory=dict)
     facts_used: list[str] = field(default_factory=list)
     truncated: bool = False
+    # The words behind the doubt / belittle / policy signals (grader/moves.py patterns or
+    # grader/flag_heads.py), kept apart from the four dimensions' evidence.
+    signal_evidence: dict[str, str] = field(default_factory=dict)
 
     def mean(self) -> float:
         return sum(self.scores[d] for d in DIMENSIONS) / len(DIMENSIONS)

@@ -13,6 +13,7 @@ from trainer.commands import common
 from trainer.commands.common import UserError
 from trainer.engine.rules import check_reply
 from trainer.store import TurnRow
+from trainer.types import DIMENSIONS
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ def turn_json(turn: TurnRow) -> dict[str, Any]:
         "text": turn.text,
         "scores": turn.scores,
         "latency_ms": turn.latency_ms,
-        "evidence": turn.evidence,
+        "evidence": {d: e for d, e in (turn.evidence or {}).items() if d in DIMENSIONS},
+        "signal_evidence": {k: e for k, e in (turn.evidence or {}).items() if k not in DIMENSIONS},
         "tip": turn.tip,
         "mood": turn.mood,
         "stage": turn.stage_id,

@@ -52,4 +52,5 @@ def answer_intent(
         stage_reveals=state.stage(scenario).reveals,
         then=script_line(ctx),
         askable_ids=state.askable(scenario),
+        evidence=reply.evidence or {},
     )

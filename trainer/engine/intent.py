@@ -226,6 +226,9 @@ def reaction(
     return "none", None
 
 
+_FLAG_EVIDENCE = ("doubt", "belittle", "policy")
+
+
 def build_intent(
     scenario: Scenario,
     reply: str,
@@ -237,9 +240,14 @@ def build_intent(
     stage_reveals: Sequence[str],
     then: str,
     askable_ids: Sequence[str] = (),
+    evidence: Mapping[str, str] | None = None,
 ) -> LineIntent:
-    """The intent of the customer's answer to `reply` (the stage line `then` comes last)."""
-    found = moves.detect(reply)
+    """The intent of the customer's answer to `reply` (the stage line `then` comes last).
+
+    `evidence` is the grade's: where the grader's learned flags caught doubt, belittling or
+    policy that no pattern did, it holds the clause the customer reacts to."""
+    caught = {k: v for k, v in (evidence or {}).items() if k in _FLAG_EVIDENCE and v}
+    found = {**caught, **moves.detect(reply)}
     kind, detail = reaction(reply, scores, signals, found, _off_topic(reply, scenario, history))
     answer = Answer(None)
     if "question" in found and kind not in ("injection", "hostility", "small_talk"):

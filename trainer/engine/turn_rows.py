@@ -48,7 +48,9 @@ def reply_row(
         role="employee",
         text=text,
         scores=dict(result.scores),
-        evidence=dict(result.evidence),
+        # The signals' words are stored with the evidence, so the customer's answer can react
+        # to them (engine/intent.py); readers take the four dimensions by name.
+        evidence={**result.evidence, **result.signal_evidence},
         tip=result.tip or None,
         mood=mood,
         latency_ms=round(latency_ms, 2),

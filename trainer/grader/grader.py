@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from trainer.grader import calibration, learned, moves
+from trainer.grader import calibration, flag_heads, learned, moves
 from trainer.grader.banks import BANK_NAMES, load_banks
 from trainer.grader.encoder import Doc, Encoder
 from trainer.grader.features import extract
@@ -24,6 +24,7 @@ class EmbeddingGrader:
         # The learned heads were fit on the bundled MiniLM's embeddings; another model gets
         # the heuristic scores only.
         self.heads = learned.load_heads() if use_heads and model is None else None
+        self.flag_heads = flag_heads.load() if use_heads and model is None else None
         self.last_features: list[np.ndarray] = []
         """Each reply's input to the heads in the last grade_many (evals/grader/train_heads.py)."""
         self.model_id = self.encoder.model_ref
@@ -113,7 +114,8 @@ class EmbeddingGrader:
             word_vecs=word_vecs,
         )
         scored = score(feats, truncated)
-        signals = {**scored.signals, **moves.signals_of(moves.detect(reply))}
+        found = moves.detect(reply)
+        signals = {**scored.signals, **moves.signals_of(found)}
         heard = [docs[t].vec for t in customer] or [doc.vec]
         said = np.mean(heard, axis=0)
         said = said / max(float(np.linalg.norm(said)), 1e-9)
@@ -131,6 +133,12 @@ class EmbeddingGrader:
             self.heads.scores(x, scored.scores, signals) if self.heads else scored.scores
         )
         scores = calibration.apply(learned_scores, curves) if curves else learned_scores
+        # The flags' words go beside the dimensions' evidence; a head adds only what no
+        # pattern found, after the dimension heads (they were fit on the patterns' signals).
+        flagged = {f: found[f] for f in flag_heads.FLAGS if f in found}
+        if self.flag_heads:
+            flagged = {**self.flag_heads.detect(doc), **flagged}
+        signals = {**signals, **dict.fromkeys(flagged, True)}
         model_reply = None
         if strong:
             sims = [float(doc.vec @ docs[s].vec) for s in strong]
@@ -138,6 +146,7 @@ class EmbeddingGrader:
         return GradeResult(
             scores=scores,
             evidence=scored.evidence,
+            signal_evidence=flagged,
             tip=scored.tip,
             model_reply=model_reply,
             signals=signals,

@@ -89,6 +89,7 @@ def result_json(ident: Any, result: GradeResult) -> dict[str, Any]:
         "signals": result.signals,
         "facts_used": result.facts_used,
         "truncated": result.truncated,
+        "signal_evidence": result.signal_evidence,
     }
     if result.model_reply:
         out["model_reply"] = result.model_reply
