@@ -41,6 +41,7 @@ def test_wheel_ships_library_styles_and_grader_data(tmp_path: Path) -> None:
     assert "trainer/grader/data/repair.yaml" in names
     assert "trainer/grader/data/heads.npz" in names, "the learned grader heads"
     assert "trainer/grader/data/word_vectors.npz" in names, "the grader's word table"
+    assert "trainer/grader/data/flag_heads.npz" in names, "the learned flag heads"
     assert "trainer/customer/data/reactions.yaml" in names
     if (ROOT / "trainer/customer/adapter/adapter_model.safetensors").is_file():
         assert "trainer/customer/adapter/adapter_model.safetensors" in names
