@@ -58,13 +58,16 @@ def make_app(
 
 
 async def wait_for(pilot: Any, check: Callable[[], object], timeout: float = 60.0) -> None:
-    """Let the app run until `check()` is true (workers report back by messages)."""
+    """Let the app run until `check()` is true (workers report back by messages).
+
+    Each round lets every widget handle what is queued, then sleeps briefly; a short sleep
+    keeps the test from idling long after the state it waits for has arrived."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not check():
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {check}")
-        await pilot.pause(0.05)
+        await pilot.pause(0.01)
 
 
 def screen_name(app: Any) -> str:
