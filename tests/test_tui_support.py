@@ -106,3 +106,20 @@ def quiet_cursors(app: Any) -> None:
                 # happened to catch. Drop the cache; the line is drawn again with the cursor.
                 widget._line_cache.clear()
             widget.refresh()
+
+
+async def type_text(pilot: Any, text: str) -> None:
+    """Type `text` into the focused widget the way a fast typist does: every key event is
+    queued at once, in order, as in test_a_fast_burst_of_keys_loses_nothing, then the app
+    settles. (`pilot.press` waits for the whole process to go idle after every key, at least
+    40 ms a key.) Press keys that move focus or open screens with `pilot.press`."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    for ch in text:
+        app.post_message(events.Key(ch if ch.isalnum() else _character_to_key(ch), ch))
+    # Once for the app to hand every key to the focused widget, once for the widget to
+    # handle them, once for the messages that posts (Input.Changed) to reach its parents.
+    for _ in range(3):
+        await pilot.pause()
