@@ -43,6 +43,34 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     yield tmp_path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def parse_each_scenario_text_once() -> Iterator[None]:
+    """Files are read from disk every time, but the same text is parsed once per worker.
+
+    `parse_scenario(text, path)` is a pure function, and ruamel's round-trip parser is most of
+    a library load (about 1.2 s for the bundled 30 files); the CLI, the review app and the
+    commands load the bundled library again in almost every test that runs them. Each call
+    gets its own deep copy, so no test can see another's changes. Tests of the parser itself
+    call `parse_scenario` directly, which is never memoised, and the first load of every text
+    runs the real parser.
+    """
+    from trainer.scenarios import loader
+
+    real = loader.parse_scenario
+    parsed: dict[tuple[str, str], tuple[Any, list[Any]]] = {}
+
+    def parse_once(text: str, path: str = "<string>") -> tuple[Any, list[Any]]:
+        key = (text, path)
+        if key not in parsed:
+            parsed[key] = real(text, path)
+        scenario, errors = parsed[key]
+        return (scenario.model_copy(deep=True) if scenario is not None else None), list(errors)
+
+    loader.parse_scenario = parse_once  # type: ignore[assignment]
+    yield
+    loader.parse_scenario = real  # type: ignore[assignment]
+
+
 @pytest.fixture(scope="session")
 def library_dir() -> Path:
     from trainer import locations

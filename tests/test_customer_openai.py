@@ -14,6 +14,10 @@ import pytest
 from trainer.customer import CustomerContext, CustomerError, make_backend
 from trainer.types import Turn
 
+# torch, transformers and the MiniLM are imported on one xdist worker only (the
+# `--dist loadgroup` in pyproject.toml keeps a group on one worker).
+pytestmark = pytest.mark.xdist_group("torch")
+
 
 class _Server:
     def __init__(self) -> None:

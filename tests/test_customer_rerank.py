@@ -11,6 +11,10 @@ from trainer.customer.choose import choose
 from trainer.customer.rerank import Reranker, default_embed, fact_hits
 from trainer.types import Turn
 
+# torch, transformers and the MiniLM are imported on one xdist worker only (the
+# `--dist loadgroup` in pyproject.toml keeps a group on one worker).
+pytestmark = pytest.mark.xdist_group("torch")
+
 REPLY = "Dana, this is your third visit for the same flicker after you paid. I'd be furious too."
 
 

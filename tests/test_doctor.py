@@ -9,6 +9,10 @@ import pytest
 from trainer.cli import main
 from trainer.commands import doctor
 
+# The doctor imports torch and the grader's MiniLM: on the worker that already has them
+# (the `--dist loadgroup` in pyproject.toml keeps a group on one worker).
+pytestmark = pytest.mark.xdist_group("torch")
+
 
 def test_missing_customer_model_says_how_to_fix() -> None:
     check = doctor.check_customer_model("no_such_model_pkg")

@@ -10,17 +10,31 @@ from typing import Any
 
 import pytest
 
-torch = pytest.importorskip("torch")
-
-from transformers import DynamicCache, LlamaConfig  # noqa: E402
-
-from trainer.customer.generation import (  # noqa: E402
+from trainer.customer.generation import (
     ConversationCache,
     Sampling,
     SegmentTokens,
     StopTokens,
     stream_line,
 )
+
+# torch, transformers and the MiniLM are imported on one xdist worker only (the
+# `--dist loadgroup` in pyproject.toml keeps a group on one worker).
+pytestmark = pytest.mark.xdist_group("torch")
+
+torch: Any = None
+DynamicCache: Any = None
+LlamaConfig: Any = None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _torch_and_transformers() -> None:
+    """Imported when these tests run, not when pytest collects them: every xdist worker
+    collects every module, and torch with transformers is about 4 s of imports."""
+    global torch, DynamicCache, LlamaConfig
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    DynamicCache, LlamaConfig = transformers.DynamicCache, transformers.LlamaConfig
 
 
 class WordTokenizer:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from test_tui_support import type_text
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -47,7 +48,12 @@ async def test_assign_from_the_review_app_and_follow_it(store: Any, scenario: An
         assert isinstance(screen, AssignmentsScreen) and _rows(screen) == []
         await pilot.press("a")
         await pilot.pause()
-        await pilot.press(*SCENARIO, "enter", *"tom", "enter", *"2999-01-31", "enter")
+        await type_text(pilot, SCENARIO)
+        await pilot.press("enter")
+        await type_text(pilot, "tom")
+        await pilot.press("enter")
+        await type_text(pilot, "2999-01-31")
+        await pilot.press("enter")
         await _settle(app, pilot)
         assert _rows(screen) == [["Tom Becker", SCENARIO, "2999-01-31", "pending", "–"]]
         (row,) = store.assignments()
@@ -62,7 +68,10 @@ async def test_assign_from_the_review_app_and_follow_it(store: Any, scenario: An
         # The whole team, from the same form.
         await pilot.press("a")
         await pilot.pause()
-        await pilot.press(*SCENARIO, "enter", *"team", "enter", "enter")
+        await type_text(pilot, SCENARIO)
+        await pilot.press("enter")
+        await type_text(pilot, "team")
+        await pilot.press("enter", "enter")
         await _settle(app, pilot)
         rows = {r[0]: r for r in _rows(screen)}
         assert set(rows) == {"Sam Lee", "Tom Becker"}
@@ -70,6 +79,9 @@ async def test_assign_from_the_review_app_and_follow_it(store: Any, scenario: An
         # A scenario that does not exist is one line, nothing assigned.
         await pilot.press("a")
         await pilot.pause()
-        await pilot.press(*"no-such", "enter", *"sam", "enter", "enter")
+        await type_text(pilot, "no-such")
+        await pilot.press("enter")
+        await type_text(pilot, "sam")
+        await pilot.press("enter", "enter")
         await _settle(app, pilot)
         assert len(store.assignments()) == 2

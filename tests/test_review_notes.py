@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from test_tui_support import type_text
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import ListView, Static
@@ -79,7 +80,9 @@ async def test_edit_and_delete_a_note(store: Any) -> None:
         assert detail.query_one("#notes-list", ListView).index == 0
         await pilot.press("e")
         await pilot.pause()
-        await pilot.press("end", *" and more", "ctrl+s")
+        await pilot.press("end")
+        await type_text(pilot, " and more")
+        await pilot.press("ctrl+s")
         await _settle(app, pilot)
         (note,) = store.notes(session_id=sid)
         assert note.text == "First try and more" and note.edited is not None

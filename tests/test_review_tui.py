@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from test_tui_support import type_text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, ListView, OptionList, Static
 
@@ -78,14 +79,16 @@ async def test_table_lists_every_session_and_filters(store: Any) -> None:
         assert sorted(_trainees(table)) == ["Priya Raman", "Tom Okafor", "Tom Okafor"]
         await pilot.press("slash")
         assert app.focused is screen.query_one("#filter-trainee", Input)
-        await pilot.press(*"tom")
+        await type_text(pilot, "tom")
         await pilot.pause()
         assert _trainees(table) == ["Tom Okafor", "Tom Okafor"]
-        await pilot.press("tab", "tab", "tab", *"2000-13-01")  # not a date: marked, ignored
+        await pilot.press("tab", "tab", "tab")
+        await type_text(pilot, "2000-13-01")  # not a date: marked, ignored
         await pilot.pause()
         assert screen.query_one("#filter-date_from", Input).has_class("-bad-date")
         assert table.row_count == 2
-        await pilot.press("tab", *"2000-01-02")  # `to` a day long before any session
+        await pilot.press("tab")
+        await type_text(pilot, "2000-01-02")  # `to` a day long before any session
         await pilot.pause()
         assert table.row_count == 0
         assert "0 of 3" in str(screen.query_one("#sessions-title", Static).render())
@@ -132,11 +135,13 @@ async def test_open_session_shows_transcript_and_saves_notes(store: Any) -> None
         listing = detail.query_one(ListView)
         listing.index = items.index(graded)
         await pilot.press("n")
-        await pilot.press(*"Great recap")
+        await type_text(pilot, "Great recap")
         await pilot.press("ctrl+s")
         await _settle(app, pilot)
         # Note on the whole session, from another tab.
-        await pilot.press("3", "N", *"Try naming Friday", "ctrl+s")
+        await pilot.press("3", "N")
+        await type_text(pilot, "Try naming Friday")
+        await pilot.press("ctrl+s")
         await _settle(app, pilot)
         notes = store.notes(session_id=priya.id)
         assert [(n.turn_idx, n.text, n.author) for n in notes] == [
@@ -161,7 +166,9 @@ async def test_escape_cancels_a_note(store: Any) -> None:
         await _settle(app, pilot)
         app.push_screen(SessionDetailScreen(sid))
         await _settle(app, pilot)
-        await pilot.press("N", *"never mind", "escape")
+        await pilot.press("N")
+        await type_text(pilot, "never mind")
+        await pilot.press("escape")
         await _settle(app, pilot)
         assert isinstance(app.screen, SessionDetailScreen)
     assert len(store.notes(session_id=sid)) == before

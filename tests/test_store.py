@@ -6,7 +6,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -181,13 +180,14 @@ def test_bad_urls_give_one_line(url: str, expected: str) -> None:
 
 WRITER = textwrap.dedent(
     """
-    import sys, time
+    import sys
     from trainer.scenarios import load_scenario_file
     from trainer.store import TurnRow, open_store
     from trainer import locations
     scenario, _ = load_scenario_file(locations.bundled_scenarios_dir() / "retail-laptop-repair.yaml")
     store = open_store(sys.argv[1])
-    time.sleep(max(0.0, float(sys.argv[3]) - time.time()))  # both start writing together
+    print("ready", flush=True)
+    sys.stdin.readline()  # both start writing together, when the test says go
     for s in range(3):
         row = store.create_session(sys.argv[2], scenario)
         for i in range(100):
@@ -198,16 +198,24 @@ WRITER = textwrap.dedent(
 
 
 def test_two_processes_write_one_file_at_once(sqlite_url: str) -> None:
-    start = str(time.time() + 3)
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WRITER, sqlite_url, name, start],
+            [sys.executable, "-c", WRITER, sqlite_url, name],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for name in ("ann", "bob")
     ]
+    for proc in procs:  # both have the store open before either writes
+        assert proc.stdout is not None
+        if proc.stdout.readline().strip() != "ready":
+            pytest.fail(f"a writer failed to start: {proc.communicate(timeout=120)[1]}")
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
     results = [p.communicate(timeout=120) for p in procs]
     for proc, (out, err) in zip(procs, results, strict=True):
         assert proc.returncode == 0, err

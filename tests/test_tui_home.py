@@ -9,6 +9,7 @@ from test_tui_support import (  # noqa: F401  (fixtures are used by name)
     TRAINEE,
     make_app,
     store_fixture,
+    type_text,
     wait_for,
 )
 from textual import events
@@ -42,11 +43,11 @@ async def test_filters_narrow_the_library(library: Any, fake_grader: Any, store:
         assert app.focused is app.screen.query_one("#scenarios")
         await pilot.press("slash")
         assert app.focused is app.screen.query_one("#search", Input)
-        await pilot.press(*"dana flicker")
+        await type_text(pilot, "dana flicker")
         assert option_ids(app) == ["retail-laptop-repair"]
         detail = str(app.screen.query_one("#scenario-detail").render())
         assert library.get("retail-laptop-repair").objectives[0] in detail
-        await pilot.press(*"zzz")
+        await type_text(pilot, "zzz")
         assert option_ids(app) == []
         assert "No scenario matches" in str(app.screen.query_one("#scenario-detail").render())
 
@@ -60,7 +61,8 @@ async def test_trainee_name_is_remembered(library: Any, fake_grader: Any, store:
         assert name.value == TRAINEE
         name.focus()
         name.value = ""
-        await pilot.press(*"Sam Lee", "enter")
+        await type_text(pilot, "Sam Lee")
+        await pilot.press("enter")
         await app.workers.wait_for_complete()
         assert app.trainee == "Sam Lee"
         assert load_settings().trainee == "Sam Lee"
@@ -76,7 +78,8 @@ async def test_name_is_saved_when_the_field_loses_focus(
         name = app.screen.query_one("#trainee", Input)
         name.focus()
         name.value = ""
-        await pilot.press(*"Sam Lee", "tab")  # no Enter: typed, then tabbed away
+        await type_text(pilot, "Sam Lee")
+        await pilot.press("tab")  # no Enter: typed, then tabbed away
         await app.workers.wait_for_complete()
         assert app.focused is not name
         assert app.trainee == "Sam Lee"
@@ -98,7 +101,8 @@ async def test_enter_in_search_starts_the_only_match(
 ) -> None:
     app = make_app(library, fake_grader, store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("slash", *"retail")
+        await pilot.press("slash")
+        await type_text(pilot, "retail")
         assert len(option_ids(app)) > 1
         await pilot.press("enter")  # several match: Enter moves to the list, starts nothing
         assert type(app.screen).__name__ == "HomeScreen"

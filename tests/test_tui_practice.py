@@ -13,6 +13,7 @@ from test_tui_support import (  # noqa: F401  (fixtures are used by name)
     screen_name,
     session_ready,
     store_fixture,
+    type_text,
     wait_for,
 )
 
@@ -41,7 +42,7 @@ async def test_whole_session_from_home_to_debrief(
         # Home: narrow the list to one scenario, pick it with Enter.
         assert screen_name(app) == "HomeScreen"
         app.screen.query_one("#search").focus()
-        await pilot.press(*"laptop flicker")
+        await type_text(pilot, "laptop flicker")
         options = app.screen.query_one("#scenarios")
         assert options.option_count == 1
         options.focus()
@@ -164,15 +165,16 @@ async def test_trainee_types_and_sends_while_the_customer_loads(
             status = screen.query_one(LoadStatus)
             assert "Loading the customer" in status.text
             # Typing works while loading, and Enter sends: the grader is ready, so scores show.
-            await pilot.press(*"Dana, third visit, same flicker")
+            await type_text(pilot, "Dana, third visit, same flicker")
             assert screen.query_one(ReplyBox).text == "Dana, third visit, same flicker"
-            await pilot.press("ctrl+j", *"sorry")
+            await pilot.press("ctrl+j")
+            await type_text(pilot, "sorry")
             assert screen.query_one(ReplyBox).text.endswith("flicker\nsorry")
             await pilot.press("enter")
             await wait_for(pilot, lambda: screen.last_graded is not None)
             assert screen.busy and "your reply will go when ready" in status.text
             # Sending again waits; typing does not.
-            await pilot.press(*"more")
+            await type_text(pilot, "more")
             await pilot.press("enter")
             assert screen.query_one(ReplyBox).text == "more"
             customer.gate.set()
@@ -361,7 +363,7 @@ async def test_enter_asks_again_when_the_customer_could_not_answer(
         assert "did not answer" in status and "127.0.0.1:9" in status and "Enter" in status
         assert any("ask again" in n.message for n in app._notifications)
         # Enter (with a next reply already typed) asks again instead of failing for ever.
-        await pilot.press(*"next")
+        await type_text(pilot, "next")
         await pilot.press("enter")
         await wait_for(pilot, lambda: not screen.busy)
         assert [t.role for t in screen.session.turns] == ["customer", "employee", "customer"]

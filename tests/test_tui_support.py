@@ -58,13 +58,16 @@ def make_app(
 
 
 async def wait_for(pilot: Any, check: Callable[[], object], timeout: float = 60.0) -> None:
-    """Let the app run until `check()` is true (workers report back by messages)."""
+    """Let the app run until `check()` is true (workers report back by messages).
+
+    Each round lets every widget handle what is queued, then sleeps briefly; a short sleep
+    keeps the test from idling long after the state it waits for has arrived."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not check():
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {check}")
-        await pilot.pause(0.05)
+        await pilot.pause(0.01)
 
 
 def screen_name(app: Any) -> str:
@@ -103,3 +106,20 @@ def quiet_cursors(app: Any) -> None:
                 # happened to catch. Drop the cache; the line is drawn again with the cursor.
                 widget._line_cache.clear()
             widget.refresh()
+
+
+async def type_text(pilot: Any, text: str) -> None:
+    """Type `text` into the focused widget the way a fast typist does: every key event is
+    queued at once, in order, as in test_a_fast_burst_of_keys_loses_nothing, then the app
+    settles. (`pilot.press` waits for the whole process to go idle after every key, at least
+    40 ms a key.) Press keys that move focus or open screens with `pilot.press`."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    for ch in text:
+        app.post_message(events.Key(ch if ch.isalnum() else _character_to_key(ch), ch))
+    # Once for the app to hand every key to the focused widget, once for the widget to
+    # handle them, once for the messages that posts (Input.Changed) to reach its parents.
+    for _ in range(3):
+        await pilot.pause()
