@@ -290,3 +290,29 @@ def store_fixture(tmp_path: Any) -> Any:
     opened = open_store(f"sqlite:///{tmp_path / 'coach.db'}")
     yield opened
     opened.close()
+
+
+def test_the_weakest_replys_reason_quotes_what_the_customer_heard(
+    scenarios: list[Scenario],
+) -> None:
+    """A talking-down reply is summed up by what it did, in its own words, not by a score."""
+    from trainer.tui.practice.feedback import feedback_content
+
+    dana = next(s for s in scenarios if s.id == "retail-laptop-repair")
+    clause = "Honestly, most people would have noticed the flicker sooner."
+    scores = {"listening": 11, "acknowledgement": 6, "apology": 0, "personalization": 13}
+    rude = _turn(
+        1, "employee", f"I can look again. {clause}", scores=scores, stage_id=dana.stages[0].id,
+        signals={"belittle": True}, evidence={"listening": "carries back nothing", "belittle": clause},
+    )  # fmt: skip
+    kind = _turn(
+        3, "employee", "Third visit for the same flicker, I'm sorry. I'll replace the panel today.",
+        scores=dict.fromkeys(scores, 80), stage_id=dana.stages[0].id, signals={},
+    )  # fmt: skip
+    turns = [_turn(0, "customer", dana.opening), rude, _turn(2, "customer", "Wow."), kind]
+    weak = build_debrief(dana, turns, [], None).weakest
+    assert weak is not None and weak.idx == 1
+    assert weak.reason == f"talking down to them: “{clause}”"
+    shown = feedback_content(rude).plain
+    assert "What the customer heard" in shown and f"Talking down to them: “{clause}”" in shown
+    assert "What the customer heard" not in feedback_content(kind).plain

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from trainer.customer.reactions import facts_in
 from trainer.engine.history import HintUse, Retry, hints, retries
+from trainer.engine.mood import HARM_WORDS
 from trainer.engine.rewrite import Rewrite, improve
 from trainer.engine.said import Known, context_of
 from trainer.scenarios import Fact, Scenario, Stage
@@ -208,6 +209,9 @@ def _moment(turn: TurnRow, best: bool, scenario: Scenario, live: list[TurnRow]) 
     reason = f"{dim} {scores.get(dim, 0)}"
     if evidence.get(dim):
         reason += f": {evidence[dim]}"
+    harms = harm_lines(turn)
+    if harms and not best:
+        reason = "; ".join(harms)  # what the customer heard matters more than a low score
     moment = Moment(
         idx=turn.idx,
         quote=turn.text,
@@ -232,6 +236,17 @@ def _moment(turn: TurnRow, best: bool, scenario: Scenario, live: list[TurnRow]) 
         moment.another_way = _another_way(scenario, turn, known, [turn.text, moment.improved.text])
         moment.better_reply = moment.improved.text if moment.improved.added else moment.another_way
     return moment
+
+
+def harm_lines(turn: TurnRow) -> list[str]:
+    """The reply's doubt, belittling, policy or insult, each with the words that did it."""
+    signals, evidence = turn.signals or {}, turn.evidence or {}
+    out = []
+    for signal, words in HARM_WORDS.items():
+        if signals.get(signal):
+            said = evidence.get(signal)
+            out.append(f"{words}: “{said}”" if said else words)
+    return out
 
 
 HARMFUL_SIGNALS = ("blamed", "dismissive", "sarcastic", "hostile", "doubt", "belittle", "policy")

@@ -44,6 +44,13 @@ BELITTLE = 8.0
 POLICY = 6.0
 """A rule with no way round it; the smallest step, because it is often true, just unhelpful."""
 HOSTILE = 20.0
+HARM_WORDS = {
+    "doubt": "doubting their story",
+    "belittle": "talking down to them",
+    "policy": "hiding behind policy",
+    "hostile": "an insult",
+}
+"""The reply moves that anger a customer, in the words the feedback and the debrief use."""
 CALM_CAP = {1: 30, 2: 24, 3: 18, 4: 14, 5: 10}
 """Most a reply can calm, by difficulty. At 3 and above a customer at the library's usual
 starting mood (60-75) needs at least two good replies to reach a resolve_at of 35, so one
@@ -98,15 +105,15 @@ def next_mood(
     if signals.get("dismissive"):
         change += DISMISSIVE * escalate
         reasons.append("a dismissive reply")
-    for signal, step, reason in (
-        ("doubt", DOUBT, "doubting their story"),
-        ("belittle", BELITTLE, "talking down to them"),
-        ("policy", POLICY, "hiding behind policy"),
-        ("hostile", HOSTILE, "an insult"),
+    for signal, step in (
+        ("doubt", DOUBT),
+        ("belittle", BELITTLE),
+        ("policy", POLICY),
+        ("hostile", HOSTILE),
     ):
         if signals.get(signal):
             change += step * escalate
-            reasons.append(reason)
+            reasons.append(HARM_WORDS[signal])
     calm_cap, rise_cap = CALM_CAP[difficulty], RISE_CAP[difficulty]
     if change < -calm_cap:
         change = -calm_cap

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from trainer.engine.coaching import harm_lines
 from trainer.engine.explain import describe, explain_last
 from trainer.tui.widgets.levels import DIMENSIONS, LABELS, level
 
@@ -30,6 +31,11 @@ def feedback_content(turn: TurnRow, better: str | None = None) -> Content:
         parts += ["\n", (f"{LABELS[dim]}: {shown} ({level(score)})", "bold")]
         if evidence.get(dim):
             parts += ["\n", f"  {evidence[dim]}"]
+    harms = harm_lines(turn)
+    if harms:
+        parts += ["\n\n", ("What the customer heard", "bold")]
+        for line in harms:
+            parts += ["\n", f"  {line[0].upper()}{line[1:]}"]
     if turn.tip:
         parts += ["\n\n", ("Tip", "bold"), "\n", turn.tip]
     if better:
