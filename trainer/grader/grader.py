@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from trainer.grader import calibration, flag_heads, learned, moves
+from trainer.grader import calibration, carried, flag_heads, learned, moves
 from trainer.grader.banks import BANK_NAMES, load_banks
 from trainer.grader.encoder import Doc, Encoder
 from trainer.grader.features import extract
@@ -99,38 +99,39 @@ class EmbeddingGrader:
             )  # fmt: skip
         doc = docs[reply]
         facts = [f for f in facts if f.text]
-        ages = [len(customer) - 1 - i for i in range(len(customer))]
-        earlier = [docs[t] for t in _earlier(req)]
-        feats = extract(
-            doc,
-            [docs[t] for t in customer],
-            facts,
-            [docs[f.text] for f in facts],
-            req.customer_name,
-            self.banks,
-            self.bank_vecs,
-            ages=ages,
-            earlier_replies=earlier,
-            word_vecs=word_vecs,
-        )
-        scored = score(feats, truncated)
-        found = moves.detect(reply)
-        signals = {**scored.signals, **moves.signals_of(found)}
-        heard = [docs[t].vec for t in customer] or [doc.vec]
-        said = np.mean(heard, axis=0)
-        said = said / max(float(np.linalg.norm(said)), 1e-9)
-        x = learned.feature_vector(
-            doc.vec,
-            said,
-            scored.scores,
-            signals,
-            learned.literal_features(
-                reply, [*customer, *(f.text for f in facts)], req.customer_name
-            ),
-        )
-        self.last_features.append(x)
-        learned_scores = (
-            self.heads.scores(x, scored.scores, signals) if self.heads else scored.scores
+
+        def judge(d: Doc) -> tuple[Any, dict[str, int], dict[str, bool], dict[str, str]]:
+            """Features, final scores, signals and pattern moves of `d` as this reply."""
+            feats = extract(
+                d,
+                [docs[t] for t in customer],
+                facts,
+                [docs[f.text] for f in facts],
+                req.customer_name,
+                self.banks,
+                self.bank_vecs,
+                ages=[len(customer) - 1 - i for i in range(len(customer))],
+                earlier_replies=[docs[t] for t in _earlier(req)],
+                word_vecs=word_vecs,
+            )
+            scored = score(feats, truncated)
+            found = moves.detect(d.text)
+            signals = {**scored.signals, **moves.signals_of(found)}
+            heard = [docs[t].vec for t in customer] or [d.vec]
+            said = np.mean(heard, axis=0)
+            said = said / max(float(np.linalg.norm(said)), 1e-9)
+            literal = learned.literal_features(
+                d.text, [*customer, *(f.text for f in facts)], req.customer_name
+            )
+            x = learned.feature_vector(d.vec, said, scored.scores, signals, literal)
+            if d is doc:
+                self.last_features.append(x)
+            final = self.heads.scores(x, scored.scores, signals) if self.heads else scored.scores
+            return (feats, scored), final, signals, found
+
+        (feats, scored), learned_scores, signals, found = judge(doc)
+        evidence = carried.with_carrying_clause(
+            doc, learned_scores, scored.evidence, lambda d: judge(d)[1]
         )
         scores = calibration.apply(learned_scores, curves) if curves else learned_scores
         # The flags' words go beside the dimensions' evidence; a head adds only what no
@@ -145,7 +146,7 @@ class EmbeddingGrader:
             model_reply = strong[int(np.argmax(sims))]
         return GradeResult(
             scores=scores,
-            evidence=scored.evidence,
+            evidence=evidence,
             signal_evidence=flagged,
             tip=scored.tip,
             model_reply=model_reply,
