@@ -357,7 +357,7 @@ def test_close_words_carry_back_but_days_and_numbers_must_match(grader: Any) -> 
     found = {theirs[s]: hit for s, hit in matches(theirs, ours, vecs).items()}
     assert found["luggage"] and found["luggage"][0] == "suitcase"
     assert found["froze"] and found["froze"][0] == "frozen"
-    assert found["saturday"] is None and found["two"] is None
+    assert found["saturday"] is None and found["2"] is None  # "two" reads as the digit 2
     lost = "My luggage never arrived and my medication is in it. I fly home on Saturday."
     r = grade(grader, "So your suitcase, with your medicine inside, hasn't turned up, and you "
               "fly Saturday.", history=[Turn("customer", lost)])  # fmt: skip

@@ -51,6 +51,16 @@ def test_sorry_for_any_inconvenience_is_weak(grader: Any) -> None:
 def test_numbers_in_words_or_digits_are_heard(grader: Any) -> None:
     r = grade(grader, "You were charged 450 euros twice for one night; I'm refunding it.", BILL)
     assert r.scores["listening"] >= 60, r.evidence["listening"]
+    assert "four hundred" not in r.evidence["listening"]  # not "missed" when said as digits
+    assert "450 euros" in r.evidence["listening"]
+
+
+def test_a_word_that_starts_like_a_feeling_is_not_one(grader: Any) -> None:
+    """ "made" is not "mad": the evidence names only the feeling the reply named."""
+    reply = "Thirteen hours in A&E, you must be shattered. I've made up the prescription now."
+    r = grade(grader, reply, A_AND_E)
+    assert "'shattered'" in r.evidence["acknowledgement"]
+    assert "'made'" not in r.evidence["acknowledgement"]
 
 
 def test_a_kind_specific_reply_without_stock_phrases_scores_well(grader: Any) -> None:

@@ -66,5 +66,25 @@ def numbers_in(text: str) -> set[str]:
     return found
 
 
+_SPELLED = re.compile(
+    r"\b(?:(?:a|one) )?(?:(?:%s)(?:[ -]|\b)(?:and )?)+(?<![ -])(?<!\band)"
+    % "|".join(sorted([*_UNITS, *_SCALES], key=len, reverse=True)),
+    re.I,
+)
+
+
+def as_digits(text: str) -> str:
+    """The text with spelled-out amounts written as digits ("four hundred and fifty euros" ->
+    "450 euros"), so a word-by-word comparison sees the same number either way."""
+
+    def digits(m: re.Match[str]) -> str:
+        if m.group().strip().lower() in ("one", "a one"):
+            return m.group()  # "one of them", "the one I bought": a pronoun as often as not
+        found = numbers_in(m.group())
+        return next(iter(found)) if len(found) == 1 else m.group()
+
+    return _SPELLED.sub(digits, text)
+
+
 def _norm(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -138,13 +138,32 @@ def _clause_of(doc: Doc, pos: int) -> str:
     return doc.text
 
 
+# What may follow a feeling word's prefix: "frustrat" finds "frustrated" and "frustration",
+# but "mad" must not find "made", "hard" not "hardly" or "hardware", "sad" not "saddle".
+_FEELING_ENDING = re.compile(
+    r"(?:s|es|d|ed|ing|ingly|er|ers|est|ness|ful|fully|ment|ments|y|ied|ies|ying|ion|ions"
+    r"|ety|ous|ously|eous|ic|en|ened|ening|dening|dened|ked|king|ky)?"
+)
+_LONG_FEELING_ENDING = re.compile(r"(?:e|ed|es|ly|ily)")  # "outrag"+"e", "awful"+"ly"
+
+
+def _is_feeling(word: str, prefix: str) -> bool:
+    if not word.startswith(prefix):
+        return False
+    rest = word[len(prefix) :]
+    return bool(
+        _FEELING_ENDING.fullmatch(rest)
+        or (len(prefix) >= 5 and _LONG_FEELING_ENDING.fullmatch(rest))
+    )
+
+
 def _feelings(low: str, feeling_words: tuple[str, ...], skip: list[tuple[int, int]]) -> list[str]:
     found: list[str] = []
     for word, start, end in words(low):
         if any(a <= start < b for a, b in skip):
             continue
         for prefix in feeling_words:
-            if " " not in prefix and word.startswith(prefix):
+            if " " not in prefix and _is_feeling(word, prefix):
                 found.append(low[start:end])
                 break
     for prefix in feeling_words:

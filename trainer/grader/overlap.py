@@ -7,6 +7,7 @@ import re
 import numpy as np
 
 from trainer.grader.text import NUMBER_WORDS, STOPWORDS, stem, words
+from trainer.numbers import as_digits
 
 # Cosine between MiniLM embeddings of single words: from WORD_SIM a reply word starts to carry
 # a customer's word back, from WORD_FULL fully (froze ~ frozen 0.83, luggage ~ suitcase 0.79,
@@ -82,7 +83,10 @@ def runs(reply: str, stems: set[str], also: set[str] | None = None) -> list[str]
     reply words that say the same thing)."""
     toks = words(reply)
     also = also or set()
-    hits = [w not in STOPWORDS and (stem(w) in stems or w in also) for w, _, _ in toks]
+    hits = [
+        w not in STOPWORDS and (stem(w) in stems or w in also or as_digits(w) in stems)
+        for w, _, _ in toks
+    ]
     runs: list[str] = []
     i = 0
     while i < len(toks):

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from trainer.locations import package_data
+from trainer.numbers import as_digits
 from trainer.types import MAX_REPLY_CHARS
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
@@ -96,9 +97,10 @@ def stem(word: str) -> str:
 
 
 def content_stems(text: str) -> dict[str, str]:
-    """Stem -> first surface word, for the words that carry meaning."""
+    """Stem -> first surface word, for the words that carry meaning. Amounts count as digits,
+    so "four hundred and fifty" and "450" are the same word."""
     out: dict[str, str] = {}
-    for word, _, _ in words(text):
+    for word, _, _ in words(as_digits(text)):
         if word in STOPWORDS or (len(word) < 3 and not word.isdigit()):
             continue
         out.setdefault(stem(word), word)
