@@ -66,10 +66,9 @@ def numbers_in(text: str) -> set[str]:
     return found
 
 
+_NUMBER_WORD = "|".join(sorted([*_UNITS, *_SCALES], key=len, reverse=True))
 _SPELLED = re.compile(
-    r"\b(?:(?:a|one) )?(?:(?:%s)(?:[ -]|\b)(?:and )?)+(?<![ -])(?<!\band)"
-    % "|".join(sorted([*_UNITS, *_SCALES], key=len, reverse=True)),
-    re.I,
+    rf"\b(?:(?:a|one) )?(?:(?:{_NUMBER_WORD})(?:[ -]|\b)(?:and )?)+(?<![ -])(?<!\band)", re.I
 )
 
 
