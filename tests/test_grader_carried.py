@@ -73,3 +73,14 @@ def test_the_real_grader_quotes_the_clause_that_carried_the_feeling(grader: Any)
     assert r.scores["acknowledgement"] >= 40
     assert r.evidence["acknowledgement"].startswith("most from “Thirteen hours in A&E")
     assert "shattered" in r.evidence["acknowledgement"].split("”")[0]
+
+
+def test_a_filler_clause_is_never_the_evidence() -> None:
+    doc = _doc(["Right okay", "I hear how frustrating the flicker is"])
+    full = dict.fromkeys(("listening", "acknowledgement", "apology", "personalization"), 60)
+
+    def rescore(d: Doc) -> Mapping[str, int]:  # "Right okay" would cost most if it were tried
+        return dict.fromkeys(full, 0 if "Right" not in d.text else 50)
+
+    out = with_carrying_clause(doc, full, {}, rescore)
+    assert all(v.startswith("most from “I hear how frustrating") for v in out.values()), out

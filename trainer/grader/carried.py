@@ -22,6 +22,7 @@ from trainer.types import DIMENSIONS, LEVEL_FAIR
 MAX_CLAUSES = 8
 # A clause must cost at least this many points when taken out to be the one that carried it.
 MIN_DROP = 5
+MIN_WORDS = 3
 
 
 def without(doc: Doc, k: int) -> Doc:
@@ -49,14 +50,18 @@ def with_carrying_clause(
     earned = [d for d in DIMENSIONS if scores.get(d, 0) >= LEVEL_FAIR]
     if not earned or not 2 <= len(doc.clauses) <= MAX_CLAUSES:
         return out
+    # "Okay" or "Right, so" is never the evidence: such clauses are not tried.
+    tried = [k for k, c in enumerate(doc.clauses) if len(c.text.split()) >= MIN_WORDS]
+    if not tried:
+        return out
     drops = []
-    for k in range(len(doc.clauses)):
+    for k in tried:
         rest = rescore(without(doc, k))
         drops.append([scores.get(d, 0) - rest.get(d, 0) for d in earned])
-    table = np.array(drops)  # (clauses, earned dimensions)
+    table = np.array(drops)  # (tried clauses, earned dimensions)
     for j, dim in enumerate(earned):
-        k = int(table[:, j].argmax())
-        if table[k, j] >= MIN_DROP:
-            quote = shorten(doc.clauses[k].text, 12)
+        row = int(table[:, j].argmax())
+        if table[row, j] >= MIN_DROP:
+            quote = shorten(doc.clauses[tried[row]].text, 12)
             out[dim] = f"most from “{quote}”; {out.get(dim, '')}".rstrip("; ")
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -157,15 +158,22 @@ def _is_feeling(word: str, prefix: str) -> bool:
     )
 
 
+@functools.cache
+def _one_word(feeling_words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(p for p in feeling_words if " " not in p)
+
+
 def _feelings(low: str, feeling_words: tuple[str, ...], skip: list[tuple[int, int]]) -> list[str]:
     found: list[str] = []
+    prefixes = _one_word(feeling_words)
     for word, start, end in words(low):
         if any(a <= start < b for a, b in skip):
             continue
-        for prefix in feeling_words:
-            if " " not in prefix and _is_feeling(word, prefix):
-                found.append(low[start:end])
-                break
+        # Only the word's own prefixes can match: a dozen set lookups, not one per bank word.
+        if any(
+            word[:n] in prefixes and _is_feeling(word, word[:n]) for n in range(2, len(word) + 1)
+        ):
+            found.append(low[start:end])
     for prefix in feeling_words:
         if " " in prefix and prefix in low:
             found.append(prefix)
