@@ -157,3 +157,16 @@ def test_the_flag_script_runs_on_a_slice(tmp_path: Path) -> None:
     )  # fmt: skip
     assert (tmp_path / "flags.npz").is_file()
     assert "| corpus-test | belittle |" in out.stdout
+
+
+def test_evidence_never_quotes_a_filler_word(grader: Any) -> None:
+    """ "missed 'Finally'" or "carried back 'Okay'" tells the trainee nothing."""
+    said = (
+        "Finally. Alright. So you cancelled my flight and my mother's funeral is on Saturday. "
+        "Thirty dollars for a sandwich voucher?"
+    )
+    for reply in ("Thirty dollars, yes. That's the standard voucher.", "Okay."):
+        r = grade(grader, reply, said)
+        for quoted in ("'Finally'", "'Alright'", "'Okay'"):
+            assert quoted not in r.evidence["listening"], r.evidence["listening"]
+            assert quoted not in r.tip

@@ -46,3 +46,10 @@ def test_a_feeling_prefix_finds_its_forms_not_look_alikes(
     word: str, prefix: str, feeling: bool
 ) -> None:
     assert _is_feeling(word, prefix) is feeling
+
+
+def test_a_stretch_of_discourse_markers_says_nothing() -> None:
+    from trainer.grader.text import says_something
+
+    assert not says_something("Finally.") and not says_something("Okay, alright")
+    assert says_something("Thirty dollars") and says_something("the voucher")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trainer.grader.features import Features
-from trainer.grader.text import key_phrase, shorten
+from trainer.grader.text import key_phrase, says_something, shorten
 from trainer.types import DIMENSIONS, LEVEL_STRONG
 
 # Blaming, dismissing or mocking the customer undoes whatever else the reply does.
@@ -25,13 +25,18 @@ def _q(items: list[str], limit: int = 3) -> str:
     return ", ".join(f"'{shorten(i, 6)}'" for i in items[:limit])
 
 
+def _specific(carried: list[str]) -> list[str]:
+    """What the reply carried back, without stretches of only "okay" or "finally"."""
+    return [c for c in carried if says_something(c)]
+
+
 def _clip(x: float) -> int:
     return round(max(0.0, min(1.0, x)) * 100)
 
 
 def _missed(f: Features) -> list[str]:
     gaps = sorted((c for c in f.coverage if c.score < 0.34), key=lambda c: -c.weight)
-    return list(dict.fromkeys(key_phrase(c.text) for c in gaps))
+    return list(dict.fromkeys(key_phrase(c.text) for c in gaps if says_something(c.text)))
 
 
 def listening(f: Features, missed: list[str]) -> tuple[float, str]:
@@ -41,8 +46,9 @@ def listening(f: Features, missed: list[str]) -> tuple[float, str]:
         + 0.3 * min(1.0, f.shared / f.shared_target)
         + (0.1 if f.interpretation else 0.0)
     )
-    if f.carried:
-        text = f"carried back {_q(f.carried, 4)}"
+    carried = _specific(f.carried)
+    if carried:
+        text = f"carried back {_q(carried, 4)}"
     elif f.interpretation:
         text = "checks understanding but repeats none of their specifics"
     else:
@@ -73,8 +79,8 @@ def acknowledgement(f: Features, listen: float) -> tuple[float, str]:
         parts.append(f"names feelings {_q(f.feelings)}")
     if f.ack_quote:
         parts.append(f"validates with '{shorten(f.ack_quote, 8)}'")
-    if impact >= 0.5 and f.carried:
-        parts.append(f"ties it to {_q(f.carried, 2)}")
+    if impact >= 0.5 and _specific(f.carried):
+        parts.append(f"ties it to {_q(_specific(f.carried), 2)}")
     elif impact < 0.5:
         parts.append("but not to what it costs them")
     return raw, "; ".join(parts)
@@ -131,8 +137,8 @@ def personalization(f: Features, listen: float, ack: float) -> tuple[float, str]
     parts = []
     if f.name_used:
         parts.append(f"uses their name '{f.name_used}'")
-    if f.carried:
-        parts.append(f"their details {_q(f.carried, 3)}")
+    if _specific(f.carried):
+        parts.append(f"their details {_q(_specific(f.carried), 3)}")
     text = "about them: " + " and ".join(parts) if parts else "partly about their situation"
     if f.boilerplate:
         text += f"; boilerplate {_q(f.boilerplate, 1)} dilutes it"
@@ -149,7 +155,8 @@ def _tip(f: Features, scores: dict[str, int], missed: list[str]) -> str:
     weakest = min(DIMENSIONS, key=lambda d: scores[d])
     if scores[weakest] >= LEVEL_STRONG:
         return "Strong reply: keep the specifics and close with a clear next step and time."
-    detail = missed[0] if missed else (f.carried[0] if f.carried else "what they told you")
+    carried = _specific(f.carried)
+    detail = missed[0] if missed else (carried[0] if carried else "what they told you")
     if weakest == "listening":
         return f"Say back their specifics before explaining, e.g. '{detail}'."
     if weakest == "acknowledgement":

@@ -115,6 +115,55 @@ def shorten(text: str, max_words: int = 8) -> str:
     return " ".join(parts[:max_words]) + "..."
 
 
+# Words that open, close or hold a turn without saying anything specific: evidence never
+# quotes a stretch made only of these ("missed 'Finally'", "carried back 'Okay'").
+DISCOURSE = frozenset(
+    [
+        "finally",
+        "alright",
+        "okay",
+        "ok",
+        "right",
+        "well",
+        "yes",
+        "yeah",
+        "yep",
+        "no",
+        "nope",
+        "look",
+        "listen",
+        "honestly",
+        "really",
+        "please",
+        "hi",
+        "hello",
+        "hey",
+        "thanks",
+        "thank",
+        "sure",
+        "fine",
+        "great",
+        "wow",
+        "seriously",
+        "actually",
+        "anyway",
+        "basically",
+        "literally",
+        "just",
+        "now",
+        "then",
+        "sorry",
+        "excuse",
+        "pardon",
+    ]
+)
+
+
+def says_something(text: str) -> bool:
+    """Whether a stretch of text holds a word beyond stopwords and discourse markers."""
+    return any(w not in STOPWORDS and w not in DISCOURSE for w, _, _ in words(text))
+
+
 def key_phrase(text: str, max_words: int = 5) -> str:
     """The most specific short stretch of a clause: content words, numbers and what joins them."""
     toks = words(text)
