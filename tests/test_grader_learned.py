@@ -170,3 +170,13 @@ def test_evidence_never_quotes_a_filler_word(grader: Any) -> None:
         for quoted in ("'Finally'", "'Alright'", "'Okay'"):
             assert quoted not in r.evidence["listening"], r.evidence["listening"]
             assert quoted not in r.tip
+
+
+def test_reassurance_aimed_at_the_named_feeling_acknowledges_it(grader: Any) -> None:
+    """The overdraft customer says it is embarrassing; "that's not embarrassing at all" is
+    what the scenario asks for, not a reply that names no feeling."""
+    said = "Hi. Um, this is a bit embarrassing. I went overdrawn and there's a lot of fees."
+    r = grade(grader, "That's not embarrassing at all - thanks for coming in.", said)
+    assert r.scores["acknowledgement"] >= 40, r.evidence["acknowledgement"]
+    cold = grade(grader, "This is embarrassing for us, the fees are automatic.", said)
+    assert cold.scores["acknowledgement"] < r.scores["acknowledgement"]
