@@ -316,3 +316,18 @@ def test_the_weakest_replys_reason_quotes_what_the_customer_heard(
     shown = feedback_content(rude).plain
     assert "What the customer heard" in shown and f"Talking down to them: “{clause}”" in shown
     assert "What the customer heard" not in feedback_content(kind).plain
+
+
+def test_the_rewrite_does_not_add_a_feeling_the_reply_already_names(
+    scenarios: list[Scenario],
+) -> None:
+    jordan = next(s for s in scenarios if s.id == "finance-overdraft-fees")
+    reply = "That's not embarrassing at all - thanks for coming in."
+    scores = {"listening": 23, "acknowledgement": 46, "apology": 0, "personalization": 20}
+    turns = [
+        _turn(0, "customer", jordan.opening),
+        _turn(1, "employee", reply, scores=scores, stage_id=jordan.stages[0].id, signals={}),
+    ]
+    weak = build_debrief(jordan, turns, [], None).weakest
+    assert weak is not None and weak.improved is not None
+    assert weak.improved.text.lower().count("embarrassing") == 1, weak.improved.text

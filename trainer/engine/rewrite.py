@@ -26,6 +26,7 @@ from trainer.engine.model_clauses import (
 from trainer.engine.said import Context, Known, fold, said_back
 from trainer.grader import moves
 from trainer.grader.banks import load_banks
+from trainer.grader.text import content_stems
 from trainer.scenarios import Fact, Scenario
 from trainer.types import LEVEL_STRONG
 
@@ -135,7 +136,8 @@ def improve(
             before.append(Piece(said_back(facts, scenario), adds="listening"))
     if weak("acknowledgement"):
         feeling = feeling_clause(stages, known)
-        before.append(Piece(feeling or GAP_FEELING, adds="acknowledgement"))
+        if not (feeling and _said_already(feeling, kept_text, first)):
+            before.append(Piece(feeling or GAP_FEELING, adds="acknowledgement"))
     if need_apology:
         before.append(Piece(apology(stages, known), adds="apology"))
     after: list[Piece] = []
@@ -144,6 +146,14 @@ def improve(
         after.append(Piece(lent, adds="offer") if lent else Piece(GAP_OFFER, "offer", gap=True))
     pieces = [*before, *(Piece(s) for s in own), *after]
     return Rewrite(_after_name(_name_once(pieces, scenario)), dropped)
+
+
+def _said_already(clause: str, text: str, name: str) -> bool:
+    """Whether `text` already says `clause` ("It's not embarrassing at all, Jordan" in "That's
+    not embarrassing at all - thanks"): adding it again would make the rewrite say it twice.
+    The customer's name does not count: the rewrite adds it on its own."""
+    ours = set(content_stems(clause)) - set(content_stems(name))
+    return bool(ours) and len(ours & set(content_stems(text))) >= 0.8 * len(ours)
 
 
 def _missed(
