@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from trainer.tui.practice.debrief_parts import (
     another_way,
@@ -23,6 +23,7 @@ from trainer.tui.practice.debrief_parts import (
 )
 from trainer.tui.practice.score_bars import ScoreBars
 from trainer.tui.practice.turn_chart import TurnChart, TurnSeries
+from trainer.tui.widgets.footer import Footer
 from trainer.tui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:

@@ -9,10 +9,11 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trainer.engine.coaching import harm_lines
 from trainer.engine.explain import describe, explain_last
+from trainer.tui.widgets.footer import Footer
 from trainer.tui.widgets.levels import DIMENSIONS, LABELS, level
 
 if TYPE_CHECKING:

@@ -15,13 +15,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from trainer.tui import messages as m
 from trainer.tui.practice.assignments_box import AssignmentsBox
 from trainer.tui.practice.coach_notes import NotesBox
 from trainer.tui.practice.recent_table import TABLE_HEADERS, RecentTable
 from trainer.tui.practice.scenario_library import ScenarioDetail, ScenarioList, matches
+from trainer.tui.widgets.footer import Footer
 from trainer.tui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import var
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trainer.tui import messages as m
 from trainer.tui.practice.conversation import ConversationLog, Line
@@ -19,6 +19,7 @@ from trainer.tui.practice.reply_box import ReplyBox
 from trainer.tui.practice.side_panel import SidePanel
 from trainer.tui.practice.status_line import OUTCOME_WORDS, status_line
 from trainer.tui.practice.workers import PracticeWorkers
+from trainer.tui.widgets.footer import Footer
 from trainer.tui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:

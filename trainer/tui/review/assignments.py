@@ -13,9 +13,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from trainer.report.assignments import AssignmentProgress, status_words
+from trainer.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from trainer.tui.review.app import ReviewApp

@@ -11,13 +11,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, ListItem, ListView, Static, TabbedContent, TabPane
+from textual.widgets import ListItem, ListView, Static, TabbedContent, TabPane
 
 from trainer.report import SessionReport, status
 from trainer.store import NoteRow
 from trainer.tui.review.note import ConfirmModal, NoteModal
 from trainer.tui.review.plot import ScorePlot
 from trainer.tui.review.turn import TurnItem
+from trainer.tui.widgets.footer import Footer
 from trainer.types import DIMENSIONS
 
 if TYPE_CHECKING:

@@ -11,12 +11,13 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from trainer.report import status
 from trainer.report.sessions import ScoredSession
 from trainer.tui.review.filters import FilterBar, SessionFilter
 from trainer.tui.review.turn import SHORT
+from trainer.tui.widgets.footer import Footer
 from trainer.types import DIMENSIONS
 
 if TYPE_CHECKING:

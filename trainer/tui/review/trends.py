@@ -12,12 +12,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.report.team import TeamReport
 from trainer.report.trends import Trend, week_label
 from trainer.tui.review.plot import ScorePlot
+from trainer.tui.widgets.footer import Footer
 from trainer.tui.widgets.levels import SHORT
 from trainer.types import DIMENSIONS
 
