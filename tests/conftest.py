@@ -24,7 +24,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 # A test is in the real-model layer when it asks for a real model; marking it by the fixture
 # it uses means a test can never slip a 20 s model load into `make test-fast`.
-REAL_MODEL_FIXTURES = frozenset({"grader", "model_customer"})
+REAL_MODEL_FIXTURES = frozenset({"grader", "model_customer", "reranker"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -8,6 +8,9 @@ scoring never moves a snapshot or a TUI test; the real grader has its own tests
 from __future__ import annotations
 
 import re
+import zlib
+
+import numpy as np
 
 from trainer.grader import moves
 from trainer.types import DIMENSIONS, GradeRequest, GradeResult
@@ -57,3 +60,17 @@ class FakeGrader:
 
     def grade_many(self, requests: list[GradeRequest]) -> list[GradeResult]:
         return [self.grade(r) for r in requests]
+
+
+def word_embed(texts: list[str]) -> np.ndarray:
+    """Unit bag-of-words rows (words hashed into 512 buckets): a stand-in for MiniLM.
+
+    Texts that share words are similar and others are not, which is all a transport or
+    protocol test needs from the customer's reranker, without loading a model.
+    """
+    rows = np.zeros((len(texts), 512), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for word in re.findall(r"[a-z']+", text.lower()):
+            rows[i, zlib.crc32(word.encode()) % 512] += 1.0
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.where(norms == 0, 1.0, norms)

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
+from tests.fakes import word_embed
 from trainer.customer import CustomerContext, CustomerError, make_backend
 from trainer.types import Turn
 
-# torch, transformers and the MiniLM are imported on one xdist worker only (the
-# `--dist loadgroup` in pyproject.toml keeps a group on one worker).
-pytestmark = pytest.mark.xdist_group("torch")
+# The reranker gets a bag-of-words embedder, so this transport test loads no model; the
+# real MiniLM ranks candidates in the transformers backend's own (slow) tests.
 
 
 class _Server:
@@ -55,7 +55,7 @@ def _handler(state: _Server) -> type[BaseHTTPRequestHandler]:
 def server() -> Iterator[tuple[str, _Server]]:
     state = _Server()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/v1", state
     httpd.shutdown()
@@ -78,7 +78,7 @@ def _ctx(scenario: Any, reply: str) -> CustomerContext:
 def test_streams_a_line_from_the_server(server: tuple[str, _Server], scenario: Any) -> None:
     url, state = server
     state.reply = "Third time now. Are you even listening? I paid for this repair."
-    backend = make_backend("openai", url=url)
+    backend = make_backend("openai", url=url, embed=word_embed)
     chunks: list[str] = []
     line = backend.respond(_ctx(scenario, "Did you bring your receipt?"), on_chunk=chunks.append)
     assert line.source == "model"

@@ -119,6 +119,7 @@ def cli_proc(*args: str, **kw: Any) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(EXE), *args], capture_output=True, text=True, timeout=180, **kw)
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
