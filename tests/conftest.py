@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,15 +23,31 @@ os.environ.setdefault("EMPATHY_TRAINER_GRADER_DTYPE", "fp32")
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 
-# A test is in the real-model layer when it asks for a real model; marking it by the fixture
-# it uses means a test can never slip a 20 s model load into `make test-fast`.
-REAL_MODEL_FIXTURES = frozenset({"grader", "model_customer", "reranker"})
+# A test is in the slow layer when it asks for a real model or the real PostgreSQL server;
+# marking it by the fixture it uses means a test can never slip a 20 s model load (or a
+# server start) into `make test-fast`.
+SLOW_FIXTURES = frozenset({"grader", "model_customer", "reranker", "pg_url", "pg_server_url"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """After a fast test's fixtures are gone, put what survives out of the collector's reach.
+
+    A worker ends up holding ~700k long-lived objects (textual, sqlalchemy, pydantic, torch on
+    one worker, and what each Textual app leaves behind), and every full collection walks all
+    of them: 10-13 s per worker of a one-minute tier went to the collector, and 5-7 s more to
+    pytest's final sweep and the interpreter's teardown. Frozen objects are never scanned again.
+    The cost is that garbage cycles still alive at a test's end are kept (about 110 MB over the
+    fast tier); slow tests may hold model weights in theirs, so they are left to the collector.
+    """
+    if item.get_closest_marker("slow") is None:
+        gc.freeze()
 
 
 @pytest.fixture(autouse=True)
