@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 
-
 HEAVY = ("torch", "transformers", "sentence_transformers")
 
 
@@ -80,5 +79,7 @@ def test_engine_store_and_report_load_no_model_libraries() -> None:
 
 
 def test_the_check_names_the_module_that_pulls_a_package_in() -> None:
-    pulled = _first_importer(("trainer.errors", "trainer.scenarios", "trainer.store"), ("pydantic",))
+    pulled = _first_importer(
+        ("trainer.errors", "trainer.scenarios", "trainer.store"), ("pydantic",)
+    )
     assert pulled == {"trainer.scenarios": ["pydantic"]}
