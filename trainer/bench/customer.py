@@ -13,6 +13,7 @@ import resource
 import statistics
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,10 @@ def measure(model: str | None = None) -> dict[str, Any]:
         "questions": len(asked),
         "questions_answered": len(answered),
         "questions_answered_by_model": sum(p.line.source == "model" for p in answered),
+        # Why sampled sentences were not said, most common first: where the model line rate goes.
+        "rejections": dict(
+            Counter(why for x in lines for _sentence, why in x.rejected).most_common()
+        ),
         "tuned": bool(getattr(backend, "tuned", False) and bundled_adapter() and model is None),
         "samples": [
             {"reply": p.reply, "text": p.line.text, "source": p.line.source} for p in played
