@@ -15,6 +15,7 @@ from trainer.customer.generation import (
     Sampling,
     SegmentTokens,
     StopTokens,
+    opening_of,
     stream_line,
 )
 
@@ -128,8 +129,10 @@ def test_sentences_are_handed_out_as_they_pass() -> None:
 
 def test_a_failing_sentence_cuts_the_line_at_the_last_good_one() -> None:
     bad = "It cost 99 dollars."
-    out, said = _run([f"No. {bad} Fix it."], lambda _s, x: "invents" if "99" in x else None)
-    assert said == ["No."] and out.texts == ["No."]
+    out, said = _run(
+        [f"No, that is not fine. {bad} Fix it."], lambda _s, x: "invents" if "99" in x else None
+    )
+    assert said == ["No, that is not fine."] and out.texts == ["No, that is not fine."]
     assert (bad, "invents") in out.rejected
 
 
@@ -160,3 +163,24 @@ def test_a_dynamic_cache_is_what_the_cache_holds() -> None:
     cache = ConversationCache()
     cache.sync(ScriptedModel(tok, ["x"]), [2, 3])
     assert isinstance(cache.cache, DynamicCache)
+
+
+def test_a_short_opening_is_judged_with_the_sentence_after_it() -> None:
+    assert opening_of(["Okay."], finished=False) is None, "too short to judge yet"
+    assert opening_of(["Okay.", "The screen still flickers."], False) == [
+        "Okay.",
+        "The screen still flickers.",
+    ]
+    assert opening_of(["Okay."], finished=True) == ["Okay."], "a row that ended is judged as is"
+    assert opening_of(["The screen still flickers again.", "Fix it."], False) == [
+        "The screen still flickers again."
+    ]
+
+
+def test_an_opening_of_two_sentences_is_filtered_sentence_by_sentence() -> None:
+    out, said = _run(
+        ["Okay. It cost 99 dollars. Fix it."], lambda _s, x: "invents" if "99" in x else None
+    )
+    assert out.texts == [] and said == [], "the opening failed, so nothing was said"
+    out, said = _run(["Okay. The screen still flickers. Fix it."], lambda _s, _x: None)
+    assert said == ["Okay.", "The screen still flickers.", "Fix it."]

@@ -20,11 +20,29 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+OPENING_WORDS = 5
+"""A row is ranked on its opening: its first sentences up to this many words. "Okay." or
+"Yes, exactly." says nothing about the topic, so judged alone it failed the on-topic floor
+(most of the 41 "off topic" among the 73 rejections over the bench's 30 lines) although people
+open that way; with the sentence after it, the line is judged on what it says. The filter still checks every
+sentence on its own."""
+
+
+def opening_of(sentences: Sequence[str], finished: bool) -> list[str] | None:
+    """The first sentences reaching OPENING_WORDS words; all of them once the row has ended;
+    None while the row is still too short to judge."""
+    words = 0
+    for i, sentence in enumerate(sentences):
+        words += len(sentence.split())
+        if words >= OPENING_WORDS:
+            return list(sentences[: i + 1])
+    return list(sentences) if finished and sentences else None
+
 
 @dataclass
 class Sampling:
     candidates: int = 3
-    """Rows sampled together; the first sentence of each is filtered and ranked."""
+    """Rows sampled together; the opening of each (`opening_of`) is filtered and ranked."""
     max_new_tokens: int = 48
     """A hard stop; customer lines are 1-3 sentences, most 15-30 tokens."""
     max_sentences: int = 3
@@ -205,7 +223,8 @@ def stream_line(
     chosen: int | None = None
     spoken: list[str] = []  # sentences handed out so far (of the chosen row)
     rejected: list[tuple[str, str]] = []
-    firsts: dict[int, str] = {}
+    firsts: dict[int, list[str]] = {}  # each row's opening, once it has passed the filter
+    checked: dict[int, int] = {}  # how many of a row's sentences passed the filter
     first_ms = first_sentence_ms = 0.0
     times: list[float] = []
     steps = 0
@@ -220,13 +239,14 @@ def stream_line(
         nxt, history = nxt[idx], history[idx]
         alive = keep
 
-    def commit(row: int, sentence: str) -> None:
+    def commit(row: int, opening: list[str]) -> None:
         nonlocal chosen, first_sentence_ms
         chosen = row
-        spoken.append(sentence)
         first_sentence_ms = (time.perf_counter() - start) * 1000
-        if on_sentence is not None:
-            on_sentence(sentence)
+        for sentence in opening[: sampling.max_sentences]:
+            spoken.append(sentence)
+            if on_sentence is not None:
+                on_sentence(sentence)
 
     ended: set[int] = set()
     done_of: dict[int, list[str]] = {}
@@ -240,6 +260,8 @@ def stream_line(
 
     def speak_on(row: int) -> bool:
         """Hand out the chosen row's new sentences; False once the line is over."""
+        if len(spoken) >= sampling.max_sentences:
+            return False
         for sentence in done_of[row][len(spoken) :]:
             why = check(" ".join(spoken), sentence)
             if why:
@@ -276,23 +298,32 @@ def stream_line(
                         keep.append(row)
                     continue
                 if row not in firsts and done_of[row]:
-                    why = check("", done_of[row][0])
+                    sentences = done_of[row]
+                    why: str | None = None
+                    for i in range(checked.get(row, 0), len(sentences)):
+                        why = check(" ".join(sentences[:i]), sentences[i])
+                        if why:
+                            rejected.append((sentences[i], why))
+                            break
                     if why:
-                        rejected.append((done_of[row][0], why))
                         continue
-                    firsts[row] = done_of[row][0]
+                    checked[row] = len(sentences)
+                    opening = opening_of(sentences, row in ended)
+                    if opening is not None:
+                        firsts[row] = opening
                 if row in firsts or row not in ended:
                     if row not in ended:
                         keep.append(row)
                 else:
                     rejected.append((_clean(piece), "no complete sentence"))
             if chosen is None and firsts and all(r in firsts for r in keep):
-                # Every live row has a first sentence: keep the best, drop the others.
+                # Every live row has its opening: keep the best, drop the others.
                 cands = sorted(firsts)
-                scores = rank([firsts[r] for r in cands]) if rank and len(cands) > 1 else [0.0]
+                texts = [" ".join(firsts[r]) for r in cands]
+                scores = rank(texts) if rank and len(cands) > 1 else [0.0]
                 best = cands[max(range(len(scores)), key=scores.__getitem__)]
                 if max(scores) == float("-inf"):
-                    rejected += [(firsts[r], "off topic") for r in cands]
+                    rejected += [(text, "off topic") for text in texts]
                     break
                 commit(best, firsts[best])
                 keep = [best] if speak_on(best) else []
