@@ -5,8 +5,8 @@ candidate before prefill and run a stack of logits processors per token. Here:
 
 - `ConversationCache` keeps the KV cache of the prompt's fixed part (head and every committed
   turn, `prompt.segments`), so a turn prefills only its new turns and the direction;
-- `stream_line` samples a few candidates from one prefill, waits until each has finished its
-  first sentence, keeps the best one that passes the filter, and from then on decodes that
+- `stream_line` samples a few candidates from one prefill, waits until each has its opening
+  (first sentences up to OPENING_WORDS), keeps the best one that passes the filter, and from then on decodes that
   row alone, handing each further sentence out as soon as it passes (a failing sentence ends
   the line at the last good one).
 """
@@ -23,9 +23,9 @@ from typing import Any
 OPENING_WORDS = 5
 """A row is ranked on its opening: its first sentences up to this many words. "Okay." or
 "Yes, exactly." says nothing about the topic, so judged alone it failed the on-topic floor
-(most of the 41 "off topic" among the 73 rejections over the bench's 30 lines) although people
-open that way; with the sentence after it, the line is judged on what it says. The filter still checks every
-sentence on its own."""
+(most of the 41 "off topic" among the 73 rejections over the bench's 30 lines) although
+people open that way; with the sentence after it, the line is judged on what it says. The
+filter still checks every sentence on its own."""
 
 
 def opening_of(sentences: Sequence[str], finished: bool) -> list[str] | None:
