@@ -6,9 +6,9 @@ candidate before prefill and run a stack of logits processors per token. Here:
 - `ConversationCache` keeps the KV cache of the prompt's fixed part (head and every committed
   turn, `prompt.segments`), so a turn prefills only its new turns and the direction;
 - `stream_line` samples a few candidates from one prefill, waits until each has its opening
-  (first sentences up to OPENING_WORDS), keeps the best one that passes the filter, and from then on decodes that
-  row alone, handing each further sentence out as soon as it passes (a failing sentence ends
-  the line at the last good one).
+  (first sentences up to OPENING_WORDS), keeps the best one that passes the filter, and from
+  then on decodes that row alone, handing each further sentence out as soon as it passes (a
+  failing sentence ends the line at the last good one).
 """
 
 from __future__ import annotations
