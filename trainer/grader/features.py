@@ -10,14 +10,14 @@ import numpy as np
 
 from trainer.grader.banks import Banks
 from trainer.grader.encoder import Doc
+from trainer.grader.heard import CARRIED, Heard, semantic
 from trainer.grader.offers import find_offer
-from trainer.grader.overlap import WordVecs, matches, runs, synonyms, word_cover
+from trainer.grader.overlap import WordMatcher, WordVecs, runs
 from trainer.grader.text import content_stems, key_phrase, words
 from trainer.types import FactRef
 
-# Cosine similarity between MiniLM clause embeddings: below LOW is unrelated, above HIGH is a
-# paraphrase. Bank matches need a clear paraphrase of an example phrase.
-SIM_LOW, SIM_HIGH = 0.35, 0.75
+# Cosine similarity between MiniLM clause embeddings; bank matches need a clear paraphrase of
+# an example phrase.
 BANK_MATCH = {
     "blame": 0.72,
     "dismissive": 0.72,
@@ -28,11 +28,6 @@ BANK_MATCH = {
     "responsibility": 0.72,
     "interpretation": 0.7,
 }
-# Listening weighs what the customer said last most: a reply that picks up their latest line
-# well has listened, even if it does not repeat the whole conversation again. Older turns
-# count RECENCY per turn back (never below RECENCY_FLOOR); clauses an earlier reply of the
-# employee already carried back count HEARD_WEIGHT.
-RECENCY, RECENCY_FLOOR, HEARD_WEIGHT = 0.5, 0.25, 0.5
 _CHOICE = re.compile(r"\bif you(?:'d| would)(?: much)? (?:rather|prefer|like|want|love)\b")
 
 
@@ -81,20 +76,6 @@ class Features:
     name_used: str | None
     facts_used: list[str]
     bank_sims: dict[str, float]
-
-
-def _carried(
-    stems: dict[str, str],
-    by: dict[str, str],
-    by_vecs: np.ndarray,
-    vec: np.ndarray,
-    word_vecs: WordVecs | None = None,
-) -> float:
-    """How well a text (its content words and clause vectors) carries back one customer
-    clause, 0..1: by shared words (stem or close word meaning) or by clause meaning."""
-    lex = word_cover(stems, by, word_vecs)
-    sim = float((by_vecs @ vec).max()) if len(by_vecs) else 0.0
-    return max(lex, float(np.clip((sim - SIM_LOW) / (SIM_HIGH - SIM_LOW), 0.0, 1.0)))
 
 
 def _quote(text: str, match: re.Match[str] | None, widen: int = 0) -> str | None:
@@ -182,65 +163,43 @@ def _feelings(low: str, feeling_words: tuple[str, ...], skip: list[tuple[int, in
 
 def extract(
     reply: Doc,
-    customer: list[Doc],
+    heard: Heard,
     facts: list[FactRef],
     fact_docs: list[Doc],
     customer_name: str | None,
     banks: Banks,
     bank_vecs: dict[str, np.ndarray],
-    ages: list[int] | None = None,
-    earlier_replies: list[Doc] | None = None,
     word_vecs: WordVecs | None = None,
 ) -> Features:
-    """Compare the reply with the customer's clauses, the facts and the phrase banks.
+    """Compare the reply with what there is to hear (`heard.hear`), the facts and the banks.
 
-    `ages[i]` counts the customer turns said after `customer[i]` (0 = their latest line);
-    `earlier_replies` are the employee's previous replies in this conversation; `word_vecs`
-    embeds single content words (surface form -> vector) so close synonyms count as carried.
+    `word_vecs` embeds single content words (surface form -> vector) so close synonyms count
+    as carried.
     """
     text = reply.text
     low = text.lower().replace("\u2019", "'")
     reply_words = content_stems(text)
     reply_stems = set(reply_words)
     rv = reply.clause_vecs
-    ages = ages if ages is not None else [0] * len(customer)
-    earlier = earlier_replies or []
-    already: dict[str, str] = {}
-    for doc in earlier:
-        already.update(content_stems(doc.text))
-    earlier_vecs = [d.clause_vecs for d in earlier if len(d.clause_vecs)]
-    said = np.concatenate(earlier_vecs) if earlier_vecs else np.zeros((0, rv.shape[-1]))
 
-    # Listening: each customer clause, by shared words or by meaning.
+    # Listening: each customer clause, by shared words or by meaning (one matrix product
+    # for every pair of reply and customer clauses).
+    pair_sims = rv @ heard.vecs.T if len(rv) and len(heard.said) else None
+    matcher = WordMatcher(reply_words, word_vecs)
     coverage: list[Coverage] = []
-    all_customer: dict[str, str] = {}
-    focus_clauses, focus_stems = 0, set[str]()
-    for doc, age in zip(customer, ages, strict=True):
-        recency = max(RECENCY_FLOOR, RECENCY**age)
-        for clause, vec in zip(doc.clauses, doc.clause_vecs, strict=True):
-            stems = content_stems(clause.text)
-            all_customer.update(stems)
-            if not stems:
-                continue
-            heard = _carried(stems, already, said, vec) >= 0.5
-            factor = recency * (HEARD_WEIGHT if heard else 1.0)
-            weight = len(stems) * factor
-            if factor >= 0.5:  # still to be heard: the latest turns, less what was carried back
-                focus_clauses += 1
-                focus_stems |= set(stems)
-            score = _carried(stems, reply_words, rv, vec, word_vecs)
-            semantic = _carried({}, reply_words, rv, vec)
-            echoed = runs(text, set(stems), synonyms(stems, reply_words, word_vecs))
-            if not echoed and semantic >= 0.5 and len(rv):
-                echoed = [key_phrase(reply.clauses[int((rv @ vec).argmax())].text)]
-            coverage.append(Coverage(clause.text, weight, score, echoed))
+    for i, said in enumerate(heard.said):
+        best = int(pair_sims[:, i].argmax()) if pair_sims is not None else -1
+        by_meaning = semantic(float(pair_sims[best, i])) if pair_sims is not None else 0.0
+        score = max(matcher.cover(said.stems), by_meaning)
+        echoed = runs(text, set(said.stems), matcher.synonyms(said.stems))
+        if not echoed and by_meaning >= CARRIED:
+            echoed = [key_phrase(reply.clauses[best].text)]
+        coverage.append(Coverage(said.text, said.weight, score, echoed))
     total = sum(c.weight for c in coverage)
     listening = sum(c.weight * c.score for c in coverage) / total if total else 0.0
     # Their words that come back, as the same word or a close one ("froze" ~ "frozen").
-    shared = sum(
-        1 for h in matches(all_customer, reply_words, word_vecs).values() if h and h[1] >= 0.5
-    )
-    recall = shared / len(all_customer) if all_customer else 0.0
+    shared = sum(1 for h in matcher.matches(heard.words).values() if h and h[1] >= 0.5)
+    recall = shared / len(heard.words) if heard.words else 0.0
     carried = _rank_quotes([w for c in coverage if c.score >= 0.34 for w in c.reply_words])
 
     def sims(name: str) -> np.ndarray:
@@ -329,9 +288,9 @@ def extract(
         listening=listening,
         keyword_recall=recall,
         shared=shared,
-        covered=sum(c.score >= 0.5 for c in coverage),
-        covered_target=float(min(3, max(1, focus_clauses))),
-        shared_target=float(min(5, max(2, len(focus_stems)))),
+        covered=sum(c.score >= CARRIED for c in coverage),
+        covered_target=float(min(3, max(1, heard.focus_clauses))),
+        shared_target=float(min(5, max(2, len(heard.focus_stems)))),
         carried=carried,
         interpretation=bank_hit("interpretation") is not None,
         feelings=feelings,

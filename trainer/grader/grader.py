@@ -10,6 +10,7 @@ from trainer.grader import calibration, carried, flag_heads, learned, moves
 from trainer.grader.banks import BANK_NAMES, load_banks
 from trainer.grader.encoder import Doc, Encoder
 from trainer.grader.features import extract
+from trainer.grader.heard import hear
 from trainer.grader.overlap import WordVecs, exact_only
 from trainer.grader.scoring import score
 from trainer.grader.text import clean, content_stems, truncate
@@ -99,30 +100,27 @@ class EmbeddingGrader:
             )  # fmt: skip
         doc = docs[reply]
         facts = [f for f in facts if f.text]
+        heard = hear(
+            [docs[t] for t in customer],
+            [len(customer) - 1 - i for i in range(len(customer))],
+            [docs[t] for t in _earlier(req)],
+        )
+        fact_docs = [docs[f.text] for f in facts]
+        what_was_said = [*customer, *(f.text for f in facts)]
+        heard_vecs = [docs[t].vec for t in customer]
 
         def judge(d: Doc) -> tuple[Any, dict[str, int], dict[str, bool], dict[str, str]]:
             """Features, final scores, signals and pattern moves of `d` as this reply."""
             feats = extract(
-                d,
-                [docs[t] for t in customer],
-                facts,
-                [docs[f.text] for f in facts],
-                req.customer_name,
-                self.banks,
-                self.bank_vecs,
-                ages=[len(customer) - 1 - i for i in range(len(customer))],
-                earlier_replies=[docs[t] for t in _earlier(req)],
+                d, heard, facts, fact_docs, req.customer_name, self.banks, self.bank_vecs,
                 word_vecs=word_vecs,
-            )
+            )  # fmt: skip
             scored = score(feats, truncated)
             found = moves.detect(d.text)
             signals = {**scored.signals, **moves.signals_of(found)}
-            heard = [docs[t].vec for t in customer] or [d.vec]
-            said = np.mean(heard, axis=0)
+            said = np.mean(heard_vecs or [d.vec], axis=0)
             said = said / max(float(np.linalg.norm(said)), 1e-9)
-            literal = learned.literal_features(
-                d.text, [*customer, *(f.text for f in facts)], req.customer_name
-            )
+            literal = learned.literal_features(d.text, what_was_said, req.customer_name)
             x = learned.feature_vector(d.vec, said, scored.scores, signals, literal)
             if d is doc:
                 self.last_features.append(x)

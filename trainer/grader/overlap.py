@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -26,56 +27,76 @@ _EXACT = re.compile(
 WordVecs = dict[str, np.ndarray]
 
 
+@functools.lru_cache(maxsize=16384)
 def exact_only(word: str) -> bool:
     """Words whose near neighbours in embedding space mean something different."""
     return word in NUMBER_WORDS or bool(_EXACT.match(word))
 
 
-def matches(
-    theirs: dict[str, str], ours: dict[str, str], vecs: WordVecs | None
-) -> dict[str, tuple[str, float] | None]:
-    """For each of the customer's content stems, the reply word that carries it back and how
-    fully (0..1).
+Hit = tuple[str, float] | None
 
-    `theirs` and `ours` map stem -> surface word (text.content_stems). The same stem counts 1;
-    a reply word close in meaning counts from 0 at `WORD_SIM` to 1 at `WORD_FULL`; else None.
-    """
-    out: dict[str, tuple[str, float] | None] = {
-        s: ((ours[s], 1.0) if s in ours else None) for s in theirs
-    }
-    missing = [s for s, hit in out.items() if hit is None and not exact_only(theirs[s])]
-    if not vecs or not missing:
-        return out
-    candidates = [w for w in ours.values() if w in vecs and not exact_only(w)]
-    if not candidates:
-        return out
-    mat = np.stack([vecs[w] for w in candidates])
-    for s in missing:
-        vec = vecs.get(theirs[s])
-        if vec is None:
-            continue
-        sims = mat @ vec
-        best = int(sims.argmax())
-        if sims[best] > WORD_SIM:
-            credit = min(1.0, (float(sims[best]) - WORD_SIM) / (WORD_FULL - WORD_SIM))
-            out[s] = (candidates[best], credit)
-    return out
+
+class WordMatcher:
+    """One reply's content words, matched against the customer's words again and again (every
+    customer clause, for every clause taken out for evidence): the reply's word vectors are
+    stacked once and each customer word is looked up once."""
+
+    def __init__(self, ours: dict[str, str], vecs: WordVecs | None):
+        self.ours = ours
+        self.candidates = (
+            [w for w in ours.values() if w in vecs and not exact_only(w)] if vecs else []
+        )
+        self.vecs = vecs
+        self.mat = (
+            np.stack([vecs[w] for w in self.candidates]) if vecs and self.candidates else None
+        )
+        self._by_meaning: dict[str, Hit] = {}
+
+    def _closest(self, word: str) -> Hit:
+        if word not in self._by_meaning:
+            hit: Hit = None
+            vec = self.vecs.get(word) if self.vecs else None
+            if self.mat is not None and vec is not None and not exact_only(word):
+                sims = self.mat @ vec
+                best = int(sims.argmax())
+                if sims[best] > WORD_SIM:
+                    credit = min(1.0, (float(sims[best]) - WORD_SIM) / (WORD_FULL - WORD_SIM))
+                    hit = (self.candidates[best], credit)
+            self._by_meaning[word] = hit
+        return self._by_meaning[word]
+
+    def matches(self, theirs: dict[str, str]) -> dict[str, Hit]:
+        """For each of the customer's content stems, the reply word that carries it back and
+        how fully (0..1).
+
+        `theirs` maps stem -> surface word (text.content_stems). The same stem counts 1; a reply
+        word close in meaning counts from 0 at `WORD_SIM` to 1 at `WORD_FULL`; else None.
+        """
+        return {
+            s: (self.ours[s], 1.0) if s in self.ours else self._closest(w)
+            for s, w in theirs.items()
+        }
+
+    def cover(self, theirs: dict[str, str]) -> float:
+        """Share of the customer's content words the reply carries back, by stem or meaning."""
+        if not theirs:
+            return 0.0
+        return sum(h[1] for h in self.matches(theirs).values() if h is not None) / len(theirs)
+
+    def synonyms(self, theirs: dict[str, str]) -> set[str]:
+        """Reply words that carry a customer word back by meaning rather than by stem."""
+        found = self.matches(theirs)
+        return {h[0] for s, h in found.items() if h and h[1] >= 0.5 and s not in self.ours}
+
+
+def matches(theirs: dict[str, str], ours: dict[str, str], vecs: WordVecs | None) -> dict[str, Hit]:
+    """`WordMatcher.matches` for one lookup."""
+    return WordMatcher(ours, vecs).matches(theirs)
 
 
 def word_cover(theirs: dict[str, str], ours: dict[str, str], vecs: WordVecs | None) -> float:
-    """Share of the customer's content words the reply carries back, by stem or meaning."""
-    if not theirs:
-        return 0.0
-    hits = matches(theirs, ours, vecs)
-    return sum(h[1] for h in hits.values() if h is not None) / len(theirs)
-
-
-def synonyms(
-    stems: dict[str, str], reply_words: dict[str, str], word_vecs: WordVecs | None
-) -> set[str]:
-    """Reply words that carry a customer word back by meaning rather than by stem."""
-    found = matches(stems, reply_words, word_vecs)
-    return {h[0] for s, h in found.items() if h and h[1] >= 0.5 and s not in reply_words}
+    """`WordMatcher.cover` for one lookup."""
+    return WordMatcher(ours, vecs).cover(theirs)
 
 
 def runs(reply: str, stems: set[str], also: set[str] | None = None) -> list[str]:
