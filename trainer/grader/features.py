@@ -202,13 +202,16 @@ def extract(
     recall = shared / len(heard.words) if heard.words else 0.0
     carried = _rank_quotes([w for c in coverage if c.score >= 0.34 for w in c.reply_words])
 
-    def sims(name: str) -> np.ndarray:
-        vecs = bank_vecs.get(name)
-        if vecs is None or not len(vecs) or not len(rv):
-            return np.zeros(len(rv))
-        return (rv @ vecs.T).max(axis=1)
+    # Each reply clause's closest example phrase in every bank.
+    per_bank = {
+        name: (rv @ vecs.T).max(axis=1) if len(vecs) and len(rv) else np.zeros(len(rv))
+        for name, vecs in bank_vecs.items()
+    }
 
-    bank_sims = {name: float(sims(name).max()) if len(rv) else 0.0 for name in bank_vecs}
+    def sims(name: str) -> np.ndarray:
+        return per_bank[name] if name in per_bank else np.zeros(len(rv))
+
+    bank_sims = {name: float(v.max()) if len(rv) else 0.0 for name, v in per_bank.items()}
 
     def bank_hit(name: str, widen: int = 0) -> str | None:
         """The reply's words that match a bank, by pattern first, else by a close paraphrase."""

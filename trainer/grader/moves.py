@@ -17,6 +17,7 @@ Signals, as the engine and the mood rule read them:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -183,14 +184,22 @@ _SOFT = [re.compile(p, _I) for p in _POLICY_SOFT]
 
 def find(name: str, text: str) -> str | None:
     """The words of `text` that make it a `name` move, or None."""
-    pats = PATTERNS[name]
-    if name == "policy" and not _COMMITS.search(text):
-        pats = [*pats, *_SOFT]
+    soft = name == "policy" and not _COMMITS.search(text)
     for sentence in sentences(text):
-        for pat in pats:
-            m = pat.search(sentence)
-            if m:
-                return _excerpt(sentence, m)
+        found = _find_in(name, sentence, soft)
+        if found is not None:
+            return found
+    return None
+
+
+# A reply is searched once more for each clause taken out for its evidence; its sentences
+# mostly stay the same, so each sentence is searched once.
+@functools.lru_cache(maxsize=16384)
+def _find_in(name: str, sentence: str, soft: bool) -> str | None:
+    for pat in [*PATTERNS[name], *_SOFT] if soft else PATTERNS[name]:
+        m = pat.search(sentence)
+        if m:
+            return _excerpt(sentence, m)
     return None
 
 
