@@ -105,6 +105,8 @@ class Debrief:
     hints: list[HintUse] = field(default_factory=list)
     to_ask_about: list[Fact] = field(default_factory=list)
     """Gated facts the customer never gave: what asking (or earning trust) would have found."""
+    facts_revealed: int = 0
+    """How many facts the customer told in all (used or not)."""
 
     def as_text(self) -> str:
         """A plain-text debrief for the terminal."""
@@ -288,4 +290,5 @@ def build_debrief(
         retries=retries(every),
         hints=hints(scenario, every),
         to_ask_about=list(to_ask_about or []),
+        facts_revealed=len(revealed),
     )

@@ -88,7 +88,7 @@ class DebriefScreen(Screen[None]):
                 yield Static(retry_lines(d.retries), id="debrief-retries")
             if d.hints:
                 yield Static(hint_lines(d.hints), id="debrief-hints")
-            yield Static(fact_lines(d.unused_facts), id="debrief-facts")
+            yield Static(fact_lines(d.unused_facts, d.facts_revealed), id="debrief-facts")
             if d.to_ask_about:
                 yield Static(ask_lines(d.to_ask_about), id="debrief-ask")
             # The chart comes last: at 80x24 it would push the coaching below the fold.

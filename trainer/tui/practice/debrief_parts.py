@@ -115,10 +115,12 @@ def hint_lines(hints: list[HintUse]) -> Content:
     return Content.assemble(*parts)
 
 
-def fact_lines(facts: list[Fact]) -> Content:
-    """The facts the customer revealed that no reply picked up."""
+def fact_lines(facts: list[Fact], revealed: int) -> Content:
+    """The facts the customer revealed (`revealed` in all) that no reply picked up."""
     parts: list[Part] = [("Facts you never used", "bold")]
-    if not facts:
+    if not revealed:
+        parts += ["\n", "none: the customer had not told you any facts yet"]
+    elif not facts:
         parts += ["\n", "none: you used everything the customer told you"]
     for fact in facts:
         parts += ["\n", f"• {fact.text}"]
