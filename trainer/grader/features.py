@@ -171,7 +171,7 @@ def extract(
     bank_vecs: dict[str, np.ndarray],
     word_vecs: WordVecs | None = None,
 ) -> Features:
-    """Compare the reply with what there is to hear (`heard.hear`), the facts and the banks.
+    """Compare the reply with what there is to hear (`trainer.grader.heard.hear`), the facts and the banks.
 
     `word_vecs` embeds single content words (surface form -> vector) so close synonyms count
     as carried.

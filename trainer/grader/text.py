@@ -79,8 +79,9 @@ def clauses(text: str) -> list[Clause]:
 
 
 # Grading one reply reads the same customer lines and reply clauses many times over (once per
-# clause taken out for its evidence), so the pure text functions below remember their answers.
-TEXT_CACHE = 16384
+# clause taken out for its evidence), so the pure text functions below remember their answers,
+# as many texts as the encoder keeps embeddings of (a 4,000-character reply's tokens are ~100 KB).
+TEXT_CACHE = 4096
 
 
 @functools.lru_cache(maxsize=TEXT_CACHE)
