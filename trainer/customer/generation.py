@@ -28,12 +28,6 @@ people open that way; with the sentence after it, the line is judged on what it 
 filter still checks every sentence on its own."""
 
 
-OPENING_GRACE = 4
-"""Once one row has its opening, the others get this many more tokens to reach theirs; a row
-still mid-sentence then is left out of the ranking. Waiting for the slowest of three rows
-(one that opens with a long sentence) is what kept the first word on screen late."""
-
-
 def opening_of(sentences: Sequence[str], finished: bool) -> list[str] | None:
     """The first sentences reaching OPENING_WORDS words; all of them once the row has ended;
     None while the row is still too short to judge."""
@@ -232,7 +226,6 @@ def stream_line(
     firsts: dict[int, list[str]] = {}  # each row's opening, once it has passed the filter
     checked: dict[int, int] = {}  # how many of a row's sentences passed the filter
     first_ms = first_sentence_ms = 0.0
-    first_opening: int | None = None  # the step at which the first row had its opening
     times: list[float] = []
     steps = 0
 
@@ -318,16 +311,13 @@ def stream_line(
                     opening = opening_of(sentences, row in ended)
                     if opening is not None:
                         firsts[row] = opening
-                        first_opening = step if first_opening is None else first_opening
                 if row in firsts or row not in ended:
                     if row not in ended:
                         keep.append(row)
                 else:
                     rejected.append((_clean(piece), "no complete sentence"))
-            waited = first_opening is not None and step - first_opening >= OPENING_GRACE
-            if chosen is None and firsts and (waited or all(r in firsts for r in keep)):
-                # Every live row has its opening (or the grace is over): keep the best of
-                # those that have one, drop the others.
+            if chosen is None and firsts and all(r in firsts for r in keep):
+                # Every live row has its opening: keep the best, drop the others.
                 cands = sorted(firsts)
                 texts = [" ".join(firsts[r]) for r in cands]
                 scores = rank(texts) if rank and len(cands) > 1 else [0.0]
