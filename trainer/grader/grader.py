@@ -107,7 +107,7 @@ class EmbeddingGrader:
         )
         fact_docs = [docs[f.text] for f in facts]
         what_was_said = [*customer, *(f.text for f in facts)]
-        heard_vecs = [docs[t].vec for t in customer]
+        customer_vecs = [docs[t].vec for t in customer]
 
         def judge(d: Doc) -> tuple[Any, dict[str, int], dict[str, bool], dict[str, str]]:
             """Features, final scores, signals and pattern moves of `d` as this reply."""
@@ -118,7 +118,7 @@ class EmbeddingGrader:
             scored = score(feats, truncated)
             found = moves.detect(d.text)
             signals = {**scored.signals, **moves.signals_of(found)}
-            said = np.mean(heard_vecs or [d.vec], axis=0)
+            said = np.mean(customer_vecs or [d.vec], axis=0)
             said = said / max(float(np.linalg.norm(said)), 1e-9)
             literal = learned.literal_features(d.text, what_was_said, req.customer_name)
             x = learned.feature_vector(d.vec, said, scored.scores, signals, literal)

@@ -85,7 +85,7 @@ def hear(customer: list[Doc], ages: list[int], earlier: list[Doc]) -> Heard:
                 continue
             heard = carried(stems, already, back, vec) >= CARRIED
             factor = recency * (HEARD_WEIGHT if heard else 1.0)
-            if factor >= 0.5:
+            if factor >= 0.5:  # still to be heard: the latest turns, less what came back
                 focus_clauses += 1
                 focus_stems |= set(stems)
             said.append(Said(clause.text, stems, len(stems) * factor))

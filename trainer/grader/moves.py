@@ -21,6 +21,8 @@ import functools
 import re
 from collections.abc import Iterable
 
+from trainer.grader.text import TEXT_CACHE
+
 _I = re.IGNORECASE
 
 _DOUBT = [
@@ -194,7 +196,7 @@ def find(name: str, text: str) -> str | None:
 
 # A reply is searched once more for each clause taken out for its evidence; its sentences
 # mostly stay the same, so each sentence is searched once.
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=TEXT_CACHE)
 def _find_in(name: str, sentence: str, soft: bool) -> str | None:
     for pat in [*PATTERNS[name], *_SOFT] if soft else PATTERNS[name]:
         m = pat.search(sentence)

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from trainer.grader.text import NUMBER_WORDS, STOPWORDS, stem, words
+from trainer.grader.text import NUMBER_WORDS, STOPWORDS, TEXT_CACHE, stem, words
 from trainer.numbers import as_digits
 
 # Cosine between MiniLM embeddings of single words: from WORD_SIM a reply word starts to carry
@@ -27,7 +27,7 @@ _EXACT = re.compile(
 WordVecs = dict[str, np.ndarray]
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=TEXT_CACHE)
 def exact_only(word: str) -> bool:
     """Words whose near neighbours in embedding space mean something different."""
     return word in NUMBER_WORDS or bool(_EXACT.match(word))
