@@ -10,7 +10,7 @@ from trainer.grader import calibration, carried, flag_heads, learned, moves
 from trainer.grader.banks import BANK_NAMES, load_banks
 from trainer.grader.encoder import Doc, Encoder
 from trainer.grader.features import extract
-from trainer.grader.heard import hear
+from trainer.grader.heard import hear, recency
 from trainer.grader.overlap import WordVecs, exact_only
 from trainer.grader.scoring import score
 from trainer.grader.text import clean, content_stems, truncate
@@ -107,7 +107,13 @@ class EmbeddingGrader:
         )
         fact_docs = [docs[f.text] for f in facts]
         what_was_said = [*customer, *(f.text for f in facts)]
-        customer_vecs = [docs[t].vec for t in customer]
+        # What the customer said, as one vector for the heads: their latest line weighs most,
+        # as it does for the heuristics (heard.recency).
+        said_vec = sum(
+            (recency(len(customer) - 1 - i) * docs[t].vec for i, t in enumerate(customer)),
+            np.zeros_like(doc.vec),
+        )
+        said_unit = said_vec / max(float(np.linalg.norm(said_vec)), 1e-9) if customer else None
 
         def judge(d: Doc) -> tuple[Any, dict[str, int], dict[str, bool], dict[str, str]]:
             """Features, final scores, signals and pattern moves of `d` as this reply."""
@@ -118,9 +124,10 @@ class EmbeddingGrader:
             scored = score(feats, truncated)
             found = moves.detect(d.text)
             signals = {**scored.signals, **moves.signals_of(found)}
-            said = np.mean(customer_vecs or [d.vec], axis=0)
-            said = said / max(float(np.linalg.norm(said)), 1e-9)
-            literal = learned.literal_features(d.text, what_was_said, req.customer_name)
+            said = d.vec if said_unit is None else said_unit
+            literal = learned.literal_features(
+                d.text, what_was_said, req.customer_name, customer[-1] if customer else ""
+            )
             x = learned.feature_vector(d.vec, said, scored.scores, signals, literal)
             if d is doc:
                 self.last_features.append(x)

@@ -63,6 +63,11 @@ def carried(
     return max(lex, semantic(sim))
 
 
+def recency(age: int) -> float:
+    """The weight of a customer turn said `age` turns before their latest (0)."""
+    return max(RECENCY_FLOOR, RECENCY**age)
+
+
 def hear(customer: list[Doc], ages: list[int], earlier: list[Doc]) -> Heard:
     """`ages[i]` counts the customer turns said after `customer[i]` (0 = their latest line);
     `earlier` are the employee's previous replies in this conversation."""
@@ -77,14 +82,13 @@ def hear(customer: list[Doc], ages: list[int], earlier: list[Doc]) -> Heard:
     words: dict[str, str] = {}
     focus_clauses, focus_stems = 0, set[str]()
     for doc, age in zip(customer, ages, strict=True):
-        recency = max(RECENCY_FLOOR, RECENCY**age)
         for clause, vec in zip(doc.clauses, doc.clause_vecs, strict=True):
             stems = content_stems(clause.text)
             words.update(stems)
             if not stems:
                 continue
             heard = carried(stems, already, back, vec) >= CARRIED
-            factor = recency * (HEARD_WEIGHT if heard else 1.0)
+            factor = recency(age) * (HEARD_WEIGHT if heard else 1.0)
             if factor >= 0.5:  # still to be heard: the latest turns, less what came back
                 focus_clauses += 1
                 focus_stems |= set(stems)

@@ -35,6 +35,7 @@ SIGNALS = (
     "apologized", "offered_repair", "blamed", "dismissive", "sarcastic",
     "doubt", "belittle", "policy", "hostile", "question",
 )  # fmt: skip
+EMBED_DIM = 384  # MiniLM's width; feature_vector puts two such vectors first
 HARMFUL = ("blamed", "dismissive", "sarcastic", "hostile")
 _WORD = re.compile(r"[a-z]+")
 _STOP = frozenset(
@@ -105,18 +106,25 @@ def _content(text: str) -> set[str]:
     return {w[:6] for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
 
 
-def literal_features(reply: str, customer: Sequence[str], name: str | None) -> list[float]:
-    """What the reply carries back word for word, and how long it is."""
+def literal_features(
+    reply: str, customer: Sequence[str], name: str | None, latest: str = ""
+) -> list[float]:
+    """What the reply carries back word for word (of everything said, and of the customer's
+    latest line on its own: picking that up is listening), and how long it is."""
     said = " ".join(customer)
     theirs, ours = _content(said), _content(reply)
     shared = len(theirs & ours)
     nums_said, nums_reply = numbers_in(said) - {"1"}, numbers_in(reply) - {"1"}
+    last = _content(latest)
+    nums_last = numbers_in(latest) - {"1"}
     first = (name or "").split()[0].lower() if name else ""
     words = len(reply.split())
     return [
         shared / max(1, len(theirs)),
         math.log1p(shared),
         len(nums_said & nums_reply) / max(1, len(nums_said)),
+        len(last & ours) / max(1, len(last)),
+        len(nums_last & nums_reply) / max(1, len(nums_last)),
         float(bool(first) and first in reply.lower()),
         math.log1p(words),
         float(words < 6),
@@ -183,10 +191,18 @@ class Heads:
         )
 
 
-def fit(x: np.ndarray, y: np.ndarray, alpha: float) -> Heads:
-    """Ridge regression per dimension (closed form) on standardised features."""
+def fit(x: np.ndarray, y: np.ndarray, alpha: float, small_weight: float = 1.0) -> Heads:
+    """Ridge regression per dimension (closed form) on standardised features.
+
+    The embedding block (two vectors, hundreds of values) and the small interpretable block
+    (cosine, heuristic scores, signals, literal carry-back: a few dozen values) share one ridge
+    strength; `small_weight` scales the small block up after standardising, which is the same
+    as penalising its weights `small_weight`² times less. One alpha strong enough to keep the
+    embedding block from fitting the training writers' wording otherwise also flattens the
+    measured features that carry over to new writers."""
     mean = x.mean(axis=0)
     scale = x.std(axis=0) + 1e-6
+    scale[2 * EMBED_DIM :] /= small_weight
     z = (x - mean) / scale
     gram = z.T @ z + alpha * np.eye(z.shape[1])
     ym = y.mean(axis=0)
