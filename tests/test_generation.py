@@ -184,3 +184,18 @@ def test_an_opening_of_two_sentences_is_filtered_sentence_by_sentence() -> None:
     assert out.texts == [] and said == [], "the opening failed, so nothing was said"
     out, said = _run(["Okay. The screen still flickers. Fix it."], lambda _s, _x: None)
     assert said == ["Okay.", "The screen still flickers.", "Fix it."]
+
+
+def test_a_lone_row_still_has_to_clear_the_on_topic_floor() -> None:
+    """With one candidate left there is nothing to rank it against, but an off-topic opening
+    (the ranker's -inf) is still no line: the scripted fallback is the better customer."""
+    seen: list[list[str]] = []
+
+    def off_topic(texts: list[str]) -> list[float]:
+        seen.append(texts)
+        return [float("-inf")] * len(texts)
+
+    out, said = _run(["My pension is late again today."], lambda _s, _x: None, off_topic)
+    assert seen == [["My pension is late again today."]]
+    assert out.texts == [] and said == []
+    assert ("My pension is late again today.", "off topic") in out.rejected

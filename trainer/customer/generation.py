@@ -320,7 +320,8 @@ def stream_line(
                 # Every live row has its opening: keep the best, drop the others.
                 cands = sorted(firsts)
                 texts = [" ".join(firsts[r]) for r in cands]
-                scores = rank(texts) if rank and len(cands) > 1 else [0.0]
+                # Ranked even when one row is left: the ranker also holds the on-topic floor.
+                scores = rank(texts) if rank else [0.0]
                 best = cands[max(range(len(scores)), key=scores.__getitem__)]
                 if max(scores) == float("-inf"):
                     rejected += [(text, "off topic") for text in texts]
