@@ -90,9 +90,17 @@ def test_trust_tact_and_conformity_signals(grader: Any, reply: str, signal: str)
     assert grade(grader, reply, BILL).signals[signal]
 
 
-def test_polite_look_alikes_raise_no_signal(grader: Any) -> None:
-    r = grade(grader, "Our policy lets me waive the second charge for you today.", BILL)
-    assert not (r.signals["policy"] or r.signals["doubt"] or r.signals["belittle"])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Our policy lets me waive the second charge for you today.",
+        "Our policy lets me waive this fee for you.",  # the policy head alone fired on this
+        "The policy says refunds take five days, but I can push this one through today.",
+    ],
+)
+def test_polite_look_alikes_raise_no_signal(grader: Any, reply: str) -> None:
+    r = grade(grader, reply, BILL)
+    assert not (r.signals["policy"] or r.signals["doubt"] or r.signals["belittle"]), reply
 
 
 def test_committed_heads_reproduce_their_metrics() -> None:

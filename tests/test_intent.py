@@ -68,6 +68,11 @@ def test_scores_say_when_the_feeling_was_named_or_the_story_said_back(scenario: 
 
 def test_polite_look_alikes_are_not_harm(scenario: Any) -> None:
     assert "policy" not in moves.detect("Our policy lets me waive the fee for you today.")
+    way = "The policy says refunds take five days, but I can push this one through today."
+    assert "policy" not in moves.detect(way), "the rule named to find the way round it"
+    # ...but a way named only to be shut is still the rule hidden behind.
+    assert "policy" in moves.detect("That's company policy and I'm not able to make an exception.")
+    assert "policy" in moves.detect("The policy is 30 days; I can't waive it.")
     assert "doubt" not in moves.detect("Maybe you'd like a loan laptop while we fix it?")
     assert _intent(scenario, "Would you like a refund or a replacement?").answer is None
 

@@ -143,7 +143,12 @@ class EmbeddingGrader:
         # pattern found, after the dimension heads (they were fit on the patterns' signals).
         flagged = {f: found[f] for f in flag_heads.FLAGS if f in found}
         if self.flag_heads:
-            flagged = {**self.flag_heads.detect(doc), **flagged}
+            heads_found = self.flag_heads.detect(doc)
+            if moves.finds_a_way(doc.text):
+                # The head hears the rule being named; "our policy lets me waive it" names it
+                # to get round it, which is the opposite of hiding behind it.
+                heads_found.pop("policy", None)
+            flagged = {**heads_found, **flagged}
         signals = {**signals, **dict.fromkeys(flagged, True)}
         model_reply = None
         if strong:

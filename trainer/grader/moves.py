@@ -3,7 +3,7 @@
 Each detector returns the words of the reply that did it (the customer reacts to those words,
 and feedback quotes them), or None. They are patterns, not embeddings: each names its reason,
 is cheap, and is the same on every CPU. The look-alikes each rule must leave alone are in
-tests/test_reply_moves.py ("our policy lets me waive it" is flexibility, not conformity).
+tests/test_intent.py ("our policy lets me waive it" is flexibility, not conformity).
 
 Signals, as the engine and the mood rule read them:
 - doubt (trust): doubting the customer's story or motives;
@@ -80,8 +80,22 @@ _BELITTLE = [
     r"\btake some time to review\b|\byou'?d have (called|known|checked)\b",
     r"\b(nothing|not) to be (worried|upset|angry) (sick )?about\b",
 ]
-_POLICY = [
+# Naming the rule is conformity only when no way is found: "the policy says five days, but I
+# can push this one through today" names it to show the way round it (_WAY_FOUND).
+_POLICY_MENTION = [
     r"\b(it'?s|that'?s|company|our|the) policy\b(?! (lets|allows|means i can|covers|says (i|we) can))",
+    r"\bterms and conditions\b(?! (let|allow))",
+    r"\b(our|the|your) (terms|contract|agreement) (state|states|don'?t|do not)\b",
+]
+_WAY_FOUND = re.compile(
+    r"\b(waive|waiving|waived|make an exception|making an exception|override|overriding)\b|"
+    r"\bpush (it|this|that|this one|that one|them|the \w+) through\b|"
+    r"\bbut (i|we)( can| could| will|'ll| am going to|'m going to)(?!'t|n't)\b|"
+    r"\b(policy|rules?|terms) (lets|let|allows?) (me|us)\b",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(r"\b(not|never|unable|no way|cannot)\b|n't\b", re.IGNORECASE)
+_POLICY = [
     r"\brules are rules\b",
     r"\b(there'?s )?nothing (i|we) can do\b",
     r"\b(not|isn'?t) (allowed|permitted)\b",
@@ -89,11 +103,9 @@ _POLICY = [
     r"\bthat'?s (just )?(how|the way) (it works|things work|it is)\b",
     r"\bthe system (won'?t|doesn'?t|will not) (let|allow)\b",
     r"\b(it'?s|that'?s) out of my hands\b",
-    r"\bterms and conditions\b(?! (let|allow))",
     r"\bi don'?t make the rules\b",
     r"\bhands are tied\b",
     r"\bper (our|the) (terms|policy|contract|rules)\b|\bthat'?s the procedure\b",
-    r"\b(our|the|your) (terms|contract|agreement) (state|states|don'?t|do not)\b",
     r"\bnot (authori[sz]ed|my department|our department)\b|\bthe only option\b",
     r"\b(applies|apply) to every\b|\bsubject to change\b|\bindustry[- ]standard\b",
 ]
@@ -184,6 +196,18 @@ def _excerpt(sentence: str, match: re.Match[str], words: int = 10) -> str:
 _SOFT = [re.compile(p, _I) for p in _POLICY_SOFT]
 
 
+_MENTION = [re.compile(p, _I) for p in _POLICY_MENTION]
+
+
+def finds_a_way(text: str) -> bool:
+    """The reply names a rule to get round it (waives, makes an exception, "but I can...")."""
+    for m in _WAY_FOUND.finditer(text):
+        # "I'm not able to make an exception" names the way only to shut it.
+        if not _NEGATED.search(text[max(0, m.start() - 24) : m.start()]):
+            return True
+    return False
+
+
 def find(name: str, text: str) -> str | None:
     """The words of `text` that make it a `name` move, or None."""
     soft = name == "policy" and not _COMMITS.search(text)
@@ -191,6 +215,11 @@ def find(name: str, text: str) -> str | None:
         found = _find_in(name, sentence, soft)
         if found is not None:
             return found
+    if name == "policy" and not finds_a_way(text):
+        for sentence in sentences(text):
+            for pat in _MENTION:
+                if m := pat.search(sentence):
+                    return _excerpt(sentence, m)
     return None
 
 
