@@ -199,3 +199,32 @@ def test_a_lone_row_still_has_to_clear_the_on_topic_floor() -> None:
     assert seen == [["My pension is late again today."]]
     assert out.texts == [] and said == []
     assert ("My pension is late again today.", "off topic") in out.rejected
+
+
+def test_ranking_starts_once_enough_rows_have_their_opening() -> None:
+    """The first words wait for the `enough` fastest openings, not for the slowest row."""
+    # Two sentences each, so no row ends (and leaves the batch) before the ranking.
+    scripts = [
+        "No, that is not good enough. Fix it.",
+        "No, I want it fixed now. Today.",
+        "No, well I have been coming here for years and years and never once did this.",
+    ]
+    tok = WordTokenizer()
+    for s in scripts:
+        tok.ids(s)
+    ranked: list[list[str]] = []
+
+    def rank(texts: list[str]) -> list[float]:
+        ranked.append(texts)
+        return [1.0 if "enough" in t else 0.5 for t in texts]
+
+    said: list[str] = []
+    out = stream_line(
+        ScriptedModel(tok, scripts), tok, StopTokens(tok), ConversationCache(), SegmentTokens(tok),
+        ["Head.\n"], '(direction)\nDana: "',
+        Sampling(candidates=3, enough=2, temperature=0.01, repetition_penalty=1.0),
+        lambda _s, _x: None, rank, said.append,
+    )  # fmt: skip
+    # (The fake's first token is the same for every row: each prefill feeds one row.)
+    assert ranked == [["No, that is not good enough.", "No, I want it fixed now."]]
+    assert said == ["No, that is not good enough.", "Fix it."]

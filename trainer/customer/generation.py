@@ -41,8 +41,13 @@ def opening_of(sentences: Sequence[str], finished: bool) -> list[str] | None:
 
 @dataclass
 class Sampling:
-    candidates: int = 3
-    """Rows sampled together; the opening of each (`opening_of`) is filtered and ranked."""
+    candidates: int = 5
+    """Rows sampled together; the opening of each (`opening_of`) is filtered and ranked. Most
+    rows fail the filter or the on-topic floor, so sampling more finds a line the model wrote
+    more often (bench, tuned model: 3 rows 40%, 5 rows 73%)."""
+    enough: int = 3
+    """Rank as soon as this many rows have a passing opening, instead of waiting for the
+    slowest row: the first words then wait for the third-fastest of five, not the fifth."""
     max_new_tokens: int = 48
     """A hard stop; customer lines are 1-3 sentences, most 15-30 tokens."""
     max_sentences: int = 3
@@ -316,18 +321,24 @@ def stream_line(
                         keep.append(row)
                 else:
                     rejected.append((_clean(piece), "no complete sentence"))
-            if chosen is None and firsts and all(r in firsts for r in keep):
-                # Every live row has its opening: keep the best, drop the others.
+            ready = firsts and (
+                all(r in firsts for r in keep) or len(firsts) >= max(1, sampling.enough)
+            )
+            if chosen is None and ready:
+                # Every live row, or enough of them, has its opening: keep the best.
                 cands = sorted(firsts)
                 texts = [" ".join(firsts[r]) for r in cands]
                 # Ranked even when one row is left: the ranker also holds the on-topic floor.
-                scores = rank(texts) if rank else [0.0]
-                best = cands[max(range(len(scores)), key=scores.__getitem__)]
+                scores = rank(texts) if rank else [0.0] * len(cands)
                 if max(scores) == float("-inf"):
+                    # All off topic: those rows go, the slower ones may still bring a line.
                     rejected += [(text, "off topic") for text in texts]
-                    break
-                commit(best, firsts[best])
-                keep = [best] if speak_on(best) else []
+                    keep = [r for r in keep if r not in firsts]
+                    firsts.clear()
+                else:
+                    best = cands[max(range(len(scores)), key=scores.__getitem__)]
+                    commit(best, firsts[best])
+                    keep = [best] if speak_on(best) else []
             if not keep or step == sampling.max_new_tokens - 1:
                 break
             if keep != alive:
