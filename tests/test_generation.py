@@ -219,7 +219,7 @@ def test_ranking_starts_once_enough_rows_have_their_opening() -> None:
         return [1.0 if "enough" in t else 0.5 for t in texts]
 
     said: list[str] = []
-    out = stream_line(
+    stream_line(
         ScriptedModel(tok, scripts), tok, StopTokens(tok), ConversationCache(), SegmentTokens(tok),
         ["Head.\n"], '(direction)\nDana: "',
         Sampling(candidates=3, enough=2, temperature=0.01, repetition_penalty=1.0),
