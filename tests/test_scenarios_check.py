@@ -233,3 +233,14 @@ def test_show_draws_stages_gates_and_ending(capsys: pytest.CaptureFixture[str]) 
                  "stage 2 fix", "done when apology and offer", "gift (gated: asked)",
                  "resolved when final stage done, mood <= 35"):  # fmt: skip
         assert part in out, part
+
+
+def test_check_counts_a_file_that_did_not_load(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A broken file is not "0 scenario(s) checked" as if the path were empty."""
+    (tmp_path / "hotel.yaml").write_text("id: hotel\ntitle: x\ncustomer:\n  mood: 300\n")
+    assert main(["scenarios", "check", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert "0 scenario(s) checked, 1 file(s) not loaded:" in err
+    assert "hotel.yaml:4:9: error: mood must be 0-100" in out

@@ -55,8 +55,13 @@ def check(args: argparse.Namespace) -> int:
     else:
         for finding in findings:
             print(finding)
+    # A file that failed to load is not a scenario checked: say so, or "0 scenario(s) checked"
+    # reads as if the path was wrong.
+    unloaded = len({e.path for e in library.errors})
+    skipped = f", {unloaded} file(s) not loaded" if unloaded else ""
     print(
-        f"{len(library.scenarios)} scenario(s) checked: {errors} error(s), {warnings} warning(s)",
+        f"{len(library.scenarios)} scenario(s) checked{skipped}: {errors} error(s), "
+        f"{warnings} warning(s)",
         file=sys.stderr,
     )
     return 1 if errors else 0
