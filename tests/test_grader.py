@@ -363,3 +363,23 @@ def test_close_words_carry_back_but_days_and_numbers_must_match(grader: Any) -> 
               "fly Saturday.", history=[Turn("customer", lost)])  # fmt: skip
     assert r.scores["listening"] >= 70, r.evidence["listening"]  # strong
     assert "suitcase" in r.evidence["listening"] and "medicine" in r.evidence["listening"]
+
+
+def test_owning_ones_own_unfair_words_with_a_way_forward_is_a_sincere_apology(
+    grader: Any,
+) -> None:
+    """After a blaming reply: "I'm sorry, that was unfair of me" owns it, and "let's unlock it
+    together now" is the repair (it read as owning nothing and offering nothing)."""
+    history = [
+        Turn("customer", "It says I'm locked out, and I don't know what I've done."),
+        Turn("employee", "You must have typed the code wrong yourself."),
+        Turn("customer", "Don't put this on me. Hang on, you've lost me."),
+    ]
+    r = grade(
+        grader,
+        "I'm sorry, Harold, that was unfair of me. Let's unlock it together now, one step at "
+        "a time.",
+        history=history,
+    )
+    assert r.scores["apology"] >= 70, r.evidence["apology"]
+    assert "owns it" in r.evidence["apology"] and "offers" in r.evidence["apology"]
