@@ -44,7 +44,7 @@ def features(grader: EmbeddingGrader, rows: list[dict]) -> tuple[np.ndarray, np.
 # The learned share runs from none to all: the heads already take the heuristic scores and
 # signals as inputs, so a share of 1 still listens to them; the share only says how far to
 # trust the raters' taste over the first writer's where they disagree. Harm is capped apart
-# (Heads.scores). Listening stays at most half heuristic-led: the corpus has few short replies
+# (Heads.scores). Listening's learned share stays at most half: the corpus has few short replies
 # that say back only the specifics (a suitcase with medicine in it and a Saturday flight), or
 # a paraphrase in other words, and a larger learned share marks those fair instead of strong
 # (tests/test_grader.py holds the cases).
